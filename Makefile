@@ -1,0 +1,59 @@
+# The newcomer's commands: `make run` serves the site on 127.0.0.1:8000 with
+# SQLite, `make test` runs the whole suite. Both set up .venv first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# mysqlclient has no Linux wheels: it compiles against the MariaDB client
+# library, found through pkg-config, with a C compiler and Python's headers.
+SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
+
+.PHONY: run test lint format check-migrations serve clean system-deps
+
+run: export DEBUG ?= 1
+run: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev check-migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: export DEBUG ?= 1
+check-migrations: $(VENV)/.installed
+	$(MANAGE) makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+$(VENV)/.installed: requirements.txt | system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Installs what mysqlclient needs to compile when it is missing: directly as
+# root, through sudo when that asks no password, otherwise it stops with the
+# one command to run.
+system-deps:
+	@if pkg-config --exists mariadb 2>/dev/null || pkg-config --exists mysqlclient 2>/dev/null; \
+	then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "mysqlclient needs the MariaDB client headers. Run:" >&2; \
+	     echo "  sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi; \
+	echo "Installing $(SYSTEM_PACKAGES) for mysqlclient"; \
+	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(SYSTEM_PACKAGES)

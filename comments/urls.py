@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+urlpatterns = [
+    path("", views.comment_list, name="list"),
+    path("post/", views.comment_create, name="create"),
+]
