@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 # library, found through pkg-config, with a C compiler and Python's headers.
 SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
 
-.PHONY: run test lint format check-migrations serve clean system-deps
+.PHONY: run test lint format check-migrations serve clean system-deps bench
 
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
@@ -57,3 +57,10 @@ system-deps:
 	     echo "  sudo apt-get install -y $(SYSTEM_PACKAGES)" >&2; exit 1; fi; \
 	echo "Installing $(SYSTEM_PACKAGES) for mysqlclient"; \
 	$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $(SYSTEM_PACKAGES)
+
+# The benchmark (bench/run.py): MariaDB by default; BENCH_ARGS="--db sqlite"
+# and the other options in `python -m bench.run --help`.
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk; } \
+	  || { echo "The benchmark needs wrk. Run: sudo apt-get install -y wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,473 @@
+"""
+The benchmark: how fast the site answers, as ratios to the ceiling of the
+same stack measured side by side in the same run.
+
+For each board size it makes a fresh database, seeds it, starts the site
+under gunicorn on a free loopback port, and drives it with wrk: the front
+page anonymous and logged in, and an old page. The ceiling (bench/ceiling.py,
+a constant Django view) runs under the same gunicorn settings, and every site
+measurement is followed by one of the ceiling, so both see the same machine.
+Each pair is repeated and the median reported. Then 8 logged-in clients post
+for a fixed time, and the rows stored are checked against the posts
+acknowledged. The table is printed and written to bench/results/<date>.md.
+
+    python -m bench.run [--db mysql|sqlite] [--sizes 100,10000,100000] ...
+
+Everything talks to 127.0.0.1 only, stops by itself, and removes its
+processes and databases.
+"""
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import django
+
+from bench.seed import PASSWORD
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+WORKERS = 2
+CONNECTIONS = 8
+POSTING_CLIENTS = 8
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Databases ---------------------------------------------------------------
+
+
+class MySQLDatabase:
+    def __init__(self, url):
+        self.url = url
+        parts = urllib.parse.urlsplit(url)
+        self.name = parts.path.lstrip("/")
+        self.server = {
+            "host": parts.hostname or "127.0.0.1",
+            "port": parts.port or 3306,
+            "user": urllib.parse.unquote(parts.username or "root"),
+            "password": urllib.parse.unquote(parts.password or ""),
+        }
+
+    def _connect(self, **kwargs):
+        import MySQLdb
+
+        return MySQLdb.connect(charset="utf8mb4", **self.server, **kwargs)
+
+    def create(self):
+        self.drop()
+        with contextlib.closing(self._connect()) as conn:
+            conn.cursor().execute(
+                f"CREATE DATABASE `{self.name}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+
+    def drop(self):
+        with contextlib.closing(self._connect()) as conn:
+            conn.cursor().execute(f"DROP DATABASE IF EXISTS `{self.name}`")
+
+    def count_comments(self):
+        with contextlib.closing(self._connect(database=self.name)) as conn:
+            cursor = conn.cursor()
+            cursor.execute("SELECT COUNT(*) FROM comments_comment")
+            return cursor.fetchone()[0]
+
+
+class SQLiteDatabase:
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="scratchpad-bench-"))
+        self.path = self.folder / "bench.sqlite3"
+        self.url = f"sqlite:///{self.path}"
+
+    def create(self):
+        self.path.unlink(missing_ok=True)
+
+    def drop(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def count_comments(self):
+        with contextlib.closing(sqlite3.connect(self.path)) as conn:
+            return conn.execute("SELECT COUNT(*) FROM comments_comment").fetchone()[0]
+
+
+# Processes ---------------------------------------------------------------
+
+
+def run_python(args, env, **kwargs):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=1800,
+        **kwargs,
+    )
+
+
+class Gunicorn:
+    """A gunicorn master with WORKERS sync workers on a free loopback port."""
+
+    def __init__(self, app, env):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                app,
+                f"--workers={WORKERS}",
+                "--worker-class=sync",
+                f"--bind=127.0.0.1:{self.port}",
+                "--log-level=warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(self.url + "/", timeout=2) as response,
+            ):
+                if response.status == 200:
+                    return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{app} did not answer on {self.url}")
+
+    def worker_peak_rss_mb(self):
+        """The largest peak resident set (VmHWM) among the workers, in MB."""
+        peaks = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            with contextlib.suppress(OSError):
+                fields = dict(
+                    line.split(":", 1) for line in status.read_text().splitlines()
+                )
+                if int(fields["PPid"]) == self.process.pid:
+                    peaks.append(int(fields["VmHWM"].split()[0]) / 1024)
+        return max(peaks, default=0.0)
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# Load --------------------------------------------------------------------
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def wrk(url, seconds, cookie=None):
+    command = [
+        "wrk",
+        "--threads=2",
+        f"--connections={CONNECTIONS}",
+        f"--duration={seconds}s",
+        "--latency",
+        url,
+    ]
+    if cookie:
+        command[1:1] = ["--header", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+
+    def latency(percent):
+        value, unit = re.search(
+            rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M
+        ).groups()
+        return float(value) * UNITS[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "bad": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+    }
+
+
+def log_in(base_url, username):
+    """Log in through the login form; return the cookies as a header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(base_url + "/login/", timeout=30).read()
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    body = urllib.parse.urlencode(
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    opener.open(base_url + "/login/", data=body, timeout=30).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise RuntimeError(f"could not log in as {username}")
+    return cookies
+
+
+def post_for(base_url, username, seconds, tally):
+    """Post comments as one logged-in client; count the acknowledged ones."""
+    cookies = log_in(base_url, username)
+    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    parts = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    acknowledged = failed = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        body = urllib.parse.urlencode(
+            {
+                "content": f"Benchmark post {acknowledged} by {username}",
+                "csrfmiddlewaretoken": cookies["csrftoken"],
+            }
+        )
+        try:
+            connection.request(
+                "POST",
+                "/post/",
+                body=body,
+                headers={
+                    "Cookie": header,
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+        except OSError:
+            failed += 1
+            connection.close()
+            continue
+        if response.status == 302 and response.getheader("Location") == "/":
+            acknowledged += 1
+        else:
+            failed += 1
+    connection.close()
+    tally.append((acknowledged, failed))
+
+
+def posting(base_url, database, seconds):
+    before = database.count_comments()
+    tally = []
+    threads = [
+        threading.Thread(target=post_for, args=(base_url, f"reader{n}", seconds, tally))
+        for n in range(POSTING_CLIENTS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    acknowledged = sum(a for a, _ in tally)
+    stored = database.count_comments() - before
+    return {
+        "posts_per_second": acknowledged / seconds,
+        "acknowledged": acknowledged,
+        "failed": sum(f for _, f in tally),
+        "lost": max(0, acknowledged - stored),
+        "duplicated": max(0, stored - acknowledged),
+    }
+
+
+# The run -----------------------------------------------------------------
+
+
+def measure_size(size, args, env, ceiling):
+    database = MySQLDatabase(args.mysql_url) if args.db == "mysql" else SQLiteDatabase()
+    env = {**env, "DATABASE_URL": database.url}
+    try:
+        database.create()
+        run_python(["manage.py", "migrate", "--noinput", "-v0"], env)
+        started = time.monotonic()
+        run_python(["-m", "bench.seed", str(size), str(args.users)], env)
+        seed_seconds = time.monotonic() - started
+        old_page = f"/?before={max(size // 10, 51)}"
+        pages = {"front, anonymous": "/", "old page, anonymous": old_page}
+        probe = json.loads(
+            run_python(
+                ["-m", "bench.probe", "reader0", "/", old_page],
+                env,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        site = Gunicorn("scratchpad.wsgi:application", env)
+        try:
+            cookies = log_in(site.url, "reader0")
+            cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            scenarios = {
+                "front, anonymous": (pages["front, anonymous"], None, "anonymous /"),
+                "front, logged in": ("/", cookie, "logged in /"),
+                "old page, anonymous": (old_page, None, f"anonymous {old_page}"),
+            }
+            for path, page_cookie, _ in scenarios.values():
+                wrk(site.url + path, 2, page_cookie)  # warm up
+            wrk(ceiling.url + "/", 2)
+            runs = {name: [] for name in scenarios}
+            ceiling_runs = []
+            for _ in range(args.repeats):
+                for name, (path, page_cookie, _) in scenarios.items():
+                    runs[name].append(wrk(site.url + path, args.seconds, page_cookie))
+                    ceiling_runs.append(wrk(ceiling.url + "/", args.seconds))
+            posted = posting(site.url, database, args.post_seconds)
+            rss = site.worker_peak_rss_mb()
+        finally:
+            site.stop()
+    finally:
+        database.drop()
+
+    ceiling_rps = statistics.median(run["rps"] for run in ceiling_runs)
+    rows = []
+    for name, (_, _, probe_key) in scenarios.items():
+        rps = statistics.median(run["rps"] for run in runs[name])
+        p50 = statistics.median(run["p50"] for run in runs[name])
+        p99 = statistics.median(run["p99"] for run in runs[name])
+        rows.append(
+            {
+                "size": size,
+                "page": name,
+                "rps": rps,
+                "ceiling_rps": ceiling_rps,
+                "ratio": rps / ceiling_rps,
+                "p50": p50,
+                "p99": p99,
+                "bad": sum(run["bad"] for run in runs[name]),
+                "bytes": probe[probe_key]["bytes"],
+                "queries": probe[probe_key]["queries"],
+            }
+        )
+    return {
+        "size": size,
+        "rows": rows,
+        "posting": {**posted, "ratio": posted["posts_per_second"] / ceiling_rps},
+        "rss_mb": rss,
+        "seed_seconds": seed_seconds,
+    }
+
+
+def report(results, args, started):
+    lines = [
+        f"# Benchmark, {started:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"Database: {args.db}. Users: {args.users}. gunicorn: {WORKERS} sync "
+        f"workers; wrk: {CONNECTIONS} connections, {args.seconds} s a run, "
+        f"median of {args.repeats} runs, each followed by a run of the ceiling "
+        f"(a constant 20-byte Django view under the same gunicorn settings). "
+        f"Cache: {args.cache_url or 'the default (local memory)'}.",
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Django {django.get_version()}.",
+        "",
+        "| comments | page | req/s | ceiling req/s | ratio | p50 ms | p99 ms "
+        "| p99/p50 | bytes | queries | non-2xx |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        for row in result["rows"]:
+            lines.append(
+                f"| {row['size']:,} | {row['page']} | {row['rps']:,.0f} "
+                f"| {row['ceiling_rps']:,.0f} | {row['ratio']:.0%} "
+                f"| {row['p50']:.2f} | {row['p99']:.2f} "
+                f"| {row['p99'] / row['p50']:.1f} | {row['bytes']:,} "
+                f"| {row['queries']} | {row['bad']} |"
+            )
+    lines += [
+        "",
+        f"Posting: {POSTING_CLIENTS} logged-in clients for {args.post_seconds} s.",
+        "",
+        "| comments | posts/s | ratio to ceiling | acknowledged | refused "
+        "| lost | duplicated | peak RSS per worker (MB) | seeding (s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        post = result["posting"]
+        lines.append(
+            f"| {result['size']:,} | {post['posts_per_second']:,.0f} "
+            f"| {post['ratio']:.1%} | {post['acknowledged']:,} | {post['failed']} "
+            f"| {post['lost']} | {post['duplicated']} | {result['rss_mb']:.0f} "
+            f"| {result['seed_seconds']:.1f} |"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        lines += ["", "Flat cost (req/s at the largest size / at the smallest):", ""]
+        for small, large in zip(first["rows"], last["rows"], strict=True):
+            lines.append(
+                f"- {small['page']}: {large['rps'] / small['rps']:.0%} "
+                f"({last['size']:,} vs {first['size']:,} comments)"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["mysql", "sqlite"], default="mysql")
+    parser.add_argument(
+        "--mysql-url", default="mysql://root@127.0.0.1:3306/scratchpad_bench"
+    )
+    parser.add_argument("--sizes", default="100,10000,100000")
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--post-seconds", type=int, default=5)
+    parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/9")
+    parser.add_argument("--output", type=Path, help="results file to write")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        parser.error("wrk is not installed (apt-get install wrk)")
+
+    started = datetime.datetime.now(datetime.UTC)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        # Plain HTTP on loopback: production mode without TLS.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+    }
+    if args.cache_url:
+        env["CACHE_URL"] = args.cache_url
+    run_python(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+    ceiling = Gunicorn("bench.ceiling:application", env)
+    try:
+        results = []
+        for size in (int(size) for size in args.sizes.split(",")):
+            print(f"Measuring {size:,} comments…", file=sys.stderr, flush=True)
+            results.append(measure_size(size, args, env, ceiling))
+    finally:
+        ceiling.stop()
+    text = report(results, args, started)
+    print(text)
+    output = args.output or RESULTS_DIR / f"{started:%Y-%m-%d}.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    print(f"Written to {output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
