@@ -20,6 +20,12 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
+.PHONY: e2e
+
+# The browser tests alone; `make test` runs them too when Chromium is there.
+e2e: $(VENV)/.installed-dev
+	$(BIN)/pytest e2e
+
 lint: $(VENV)/.installed-dev check-migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
