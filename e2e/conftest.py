@@ -187,6 +187,11 @@ def bob(transactional_db):
 
 
 @pytest.fixture
+def staff(transactional_db):
+    return UserFactory(username="sam", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def log_in():
     """Log in through the login page, as a person types it."""
 
@@ -219,4 +224,16 @@ def post_comment():
 def bob_page(page, bob, log_in):
     """A tab in which bob has logged in, on the front page."""
     log_in(page, "bob")
+    return page
+
+
+@pytest.fixture
+def staff_page(page, staff):
+    """A tab in which a staff member has logged in to the admin."""
+    page.goto(reverse("admin:index"))
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     return page
