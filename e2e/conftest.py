@@ -112,15 +112,15 @@ def browser():
 
 
 @pytest.fixture
-def context(browser, live_server, request):
-    """A fresh browser profile (cookies, tabs) on the live server.
+def new_context(browser, live_server, request):
+    """Opens a fresh browser profile (cookies, tabs) on the live server: one
+    per person in the test.
 
     Fails the test if any page opens a dialog (``alert()`` run by injected
     script), throws an uncaught error, logs an error to the console (a
     blocked script) or fails to load a stylesheet, script or image.
     """
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
+    contexts = []
     problems = []
 
     def on_dialog(dialog):
@@ -145,30 +145,44 @@ def context(browser, live_server, request):
         ):
             problems.append(f"{response.status} for {response.url}")
 
-    context.on("dialog", on_dialog)
-    context.on("console", on_console)
-    context.on("response", on_response)
-    context.on(
-        "weberror", lambda error: problems.append(f"uncaught error: {error.error}")
-    )
-    yield context
+    def new_context():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("dialog", on_dialog)
+        context.on("console", on_console)
+        context.on("response", on_response)
+        context.on(
+            "weberror", lambda error: problems.append(f"uncaught error: {error.error}")
+        )
+        contexts.append(context)
+        return context
+
+    yield new_context
 
     reports = request.node.stash.get(phase_reports, {}).values()
     if problems or any(report.failed for report in reports):
-        save_artifacts(
-            context, request.config.rootpath / "artifacts" / "e2e", request.node.nodeid
-        )
-    context.close()
+        folder = request.config.rootpath / "artifacts" / "e2e"
+        folder /= re.sub(r"[^\w.-]+", "_", request.node.nodeid).strip("_")
+        save_artifacts(contexts, folder)
+    for context in contexts:
+        context.close()
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 
 
-def save_artifacts(context, root, nodeid):
-    folder = root / re.sub(r"[^\w.-]+", "_", nodeid).strip("_")
+def save_artifacts(contexts, folder):
     folder.mkdir(parents=True, exist_ok=True)
-    for number, page in enumerate(context.pages, start=1):
-        page.screenshot(path=folder / f"tab{number}.png", full_page=True)
-        (folder / f"tab{number}.html").write_text(page.content(), encoding="utf-8")
+    for person, context in enumerate(contexts, start=1):
+        for tab, page in enumerate(context.pages, start=1):
+            name = f"browser{person}-tab{tab}"
+            page.screenshot(path=folder / f"{name}.png", full_page=True)
+            (folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def context(new_context):
+    """The browser of the test's first (often only) person."""
+    return new_context()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ CAROLS_PASSWORD = "carol's own long passphrase"
 
 
 def test_staff_adds_a_user_who_then_logs_in_and_posts(
-    browser, live_server, staff_page, log_in, post_comment
+    new_context, staff_page, log_in, post_comment
 ):
     staff_page.get_by_role("link", name="Users").click()
     staff_page.get_by_role("link", name="Add user").click()
@@ -22,11 +22,10 @@ def test_staff_adds_a_user_who_then_logs_in_and_posts(
     expect(staff_page.locator(".messagelist")).to_contain_text("was added successfully")
 
     # Carol, in her own browser.
-    with browser.new_context(base_url=live_server.url) as carols_browser:
-        carols_tab = carols_browser.new_page()
-        log_in(carols_tab, "carol", CAROLS_PASSWORD)
-        post_comment(carols_tab, "Hello from carol")
-        expect(carols_tab.locator(".comment")).to_contain_text(" by carol")
+    carols_tab = new_context().new_page()
+    log_in(carols_tab, "carol", CAROLS_PASSWORD)
+    post_comment(carols_tab, "Hello from carol")
+    expect(carols_tab.locator(".comment")).to_contain_text(" by carol")
 
     carol = get_user_model().objects.get(username="carol")
     assert not carol.is_staff
