@@ -20,6 +20,16 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
 
+.PHONY: e2e screenshots
+
+# The browser tests alone; `make test` runs them too when Chromium is there.
+e2e: $(VENV)/.installed-dev
+	$(BIN)/pytest e2e
+
+# Rewrites docs/screenshots/ from a board of sample comments.
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/pytest e2e/screenshots.py
+
 lint: $(VENV)/.installed-dev check-migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

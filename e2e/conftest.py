@@ -1,0 +1,253 @@
+"""
+Browser tests: Debian's Chromium, driven by Playwright, against the site on
+pytest-django's live server.
+
+Every test in this folder is marked ``e2e``. Without Chromium they are
+skipped on a developer's machine, and are an error in CI (``CI`` set), where
+a green run that never opened the browser would prove nothing.
+
+A failing test leaves a full-page screenshot and the HTML of each of its
+tabs in ``artifacts/e2e/<test>/``.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import reverse
+from playwright.sync_api import expect, sync_playwright
+
+from comments.tests.factories import PASSWORD, UserFactory
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# No GPU, no sandbox (CI runs as root) and none of Chromium's own traffic
+# to the outside (updates, sync, QUIC probes): the tests talk to the live
+# server and nothing else.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Pages of this site answer in milliseconds: a locator that has not matched
+# after ten seconds (on a busy machine) never will, and waiting Playwright's
+# default thirty only makes a failure slow.
+TIMEOUT_MS = 10_000
+
+HERE = Path(__file__).resolve().parent
+phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # tryfirst: the marker must be on the items before `-m e2e` selects.
+    browser_tests = [item for item in items if HERE in item.path.parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
+    if not browser_tests or shutil.which(CHROMIUM):
+        return
+    install = "apt-get install chromium (or set CHROMIUM to its path)"
+    if os.environ.get("CI"):
+        raise pytest.UsageError(
+            f"Chromium not found at {CHROMIUM}: CI must run the browser tests. {install}"
+        )
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: {install}")
+    for item in browser_tests:
+        item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item):
+    # Keeps each phase's outcome on the test, for the `context` fixture to
+    # know at teardown whether to save what the browser showed.
+    report = yield
+    item.stash.setdefault(phase_reports, {})[report.when] = report
+    return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_test_settings():
+    # The unit tests' settings (comments/tests/conftest.py), held for the
+    # whole session: the live server is started once and builds its
+    # middleware then, and users made here must log in over there.
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STATIC_ROOT=None,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        },
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API keeps an asyncio event loop running in this
+    # thread while it is open, and Django then refuses every ORM call made
+    # here (SynchronousOnlyOperation), as if it came from async code. The
+    # tests' own ORM calls (factories, checks of what was stored) never run
+    # while the loop is working: each Playwright call has returned before
+    # the next line runs, and the site itself answers from the live
+    # server's threads. So the check is lifted while the browser is open,
+    # and only then.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        expect.set_options(timeout=TIMEOUT_MS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server, request):
+    """Opens a fresh browser profile (cookies, tabs) on the live server: one
+    per person in the test.
+
+    Fails the test if any page opens a dialog (``alert()`` run by injected
+    script), throws an uncaught error, logs an error to the console (a
+    blocked script) or fails to load a stylesheet, script or image.
+    """
+    contexts = []
+    problems = []
+
+    def on_dialog(dialog):
+        problems.append(f"a {dialog.type} dialog opened: {dialog.message!r}")
+        dialog.dismiss()
+
+    def on_console(message):
+        # Failed loads are judged by on_response, which knows what failed.
+        if message.type == "error" and not message.text.startswith(
+            "Failed to load resource"
+        ):
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response):
+        # A page itself may answer with an error on purpose (a 404 page, a
+        # refusal); what it loads never should. The site has no icon, and
+        # Chromium asks for /favicon.ico regardless.
+        if (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and not response.url.endswith("/favicon.ico")
+        ):
+            problems.append(f"{response.status} for {response.url}")
+
+    def new_context():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("dialog", on_dialog)
+        context.on("console", on_console)
+        context.on("response", on_response)
+        context.on(
+            "weberror", lambda error: problems.append(f"uncaught error: {error.error}")
+        )
+        contexts.append(context)
+        return context
+
+    yield new_context
+
+    reports = request.node.stash.get(phase_reports, {}).values()
+    if problems or any(report.failed for report in reports):
+        folder = request.config.rootpath / "artifacts" / "e2e"
+        folder /= re.sub(r"[^\w.-]+", "_", request.node.nodeid).strip("_")
+        save_artifacts(contexts, folder)
+    for context in contexts:
+        context.close()
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def save_artifacts(contexts, folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    for person, context in enumerate(contexts, start=1):
+        for tab, page in enumerate(context.pages, start=1):
+            name = f"browser{person}-tab{tab}"
+            page.screenshot(path=folder / f"{name}.png", full_page=True)
+            (folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
+
+
+@pytest.fixture
+def context(new_context):
+    """The browser of the test's first (often only) person."""
+    return new_context()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def bob(transactional_db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def staff(transactional_db):
+    return UserFactory(username="sam", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def log_in():
+    """Log in through the login page, as a person types it."""
+
+    def log_in(page, username, password=PASSWORD):
+        page.goto(reverse("login"))
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    return log_in
+
+
+@pytest.fixture
+def post_comment():
+    """Type a comment into the front page's form and post it."""
+
+    def post_comment(page, text):
+        page.get_by_role("textbox", name="Comment").fill(text)
+        # The answer is a redirect back to the same address: wait for that
+        # navigation to finish, not for the address to change.
+        with page.expect_navigation():
+            page.get_by_role("button", name="Post comment").click()
+
+    return post_comment
+
+
+@pytest.fixture
+def bob_page(page, bob, log_in):
+    """A tab in which bob has logged in, on the front page."""
+    log_in(page, "bob")
+    return page
+
+
+@pytest.fixture
+def staff_page(page, staff):
+    """A tab in which a staff member has logged in to the admin."""
+    page.goto(reverse("admin:index"))
+    page.get_by_label("Username").fill(staff.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    return page

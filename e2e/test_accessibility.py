@@ -1,0 +1,95 @@
+"""Accessibility: axe-core's checks in the pages, and the keyboard alone."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from comments.tests.factories import CommentFactory
+
+# axe's scale is minor, moderate, serious, critical: the last two keep
+# someone from using the page (a control without a name, unreadable text).
+BLOCKING = {"serious", "critical"}
+
+
+def assert_no_blocking_violations(page):
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, results.generate_report()
+
+
+@pytest.fixture
+def some_comments(bob):
+    CommentFactory(content="The first comment on the board.", commenter=bob)
+    CommentFactory(content="A reply\non two lines.", commenter=None)
+
+
+def test_front_page_logged_out(page, some_comments):
+    page.goto(reverse("comments:list"))
+    assert_no_blocking_violations(page)
+
+
+def test_front_page_logged_in(bob_page, some_comments):
+    bob_page.reload()
+    assert_no_blocking_violations(bob_page)
+
+
+def test_front_page_with_an_error_in_the_form(bob_page, post_comment):
+    post_comment(bob_page, "   ")
+    textbox = bob_page.get_by_role("textbox", name="Comment")
+    # Read out with the field, not only shown above it.
+    expect(textbox).to_have_accessible_description("Write something before posting.")
+    expect(textbox).to_have_attribute("aria-invalid", "true")
+    assert_no_blocking_violations(bob_page)
+
+
+def test_login_page(page):
+    page.goto(reverse("login"))
+    assert_no_blocking_violations(page)
+
+
+def test_login_page_with_an_error(page, bob):
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_have_text("Incorrect username or password")
+    assert_no_blocking_violations(page)
+
+
+def tab_to(page, target, presses=10):
+    """Press Tab until ``target`` has the focus, and check that it shows."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            ring = target.evaluate(
+                "element => { const style = getComputedStyle(element);"
+                " return [style.outlineStyle, style.boxShadow]; }"
+            )
+            assert ring != ["none", "none"], "the focused element shows no focus ring"
+            return
+    pytest.fail(f"{target} not reached in {presses} presses of Tab")
+
+
+def test_log_in_and_post_with_the_keyboard_alone(page, bob, password):
+    # Without animations the focus ring is there at once, not fading in.
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(reverse("comments:list"))
+
+    tab_to(page, page.get_by_role("navigation").get_by_role("link", name="Log in"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    tab_to(page, page.get_by_label("Username"))
+    page.keyboard.type("bob")
+    tab_to(page, page.get_by_label("Password"), presses=1)
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    tab_to(page, page.get_by_role("textbox", name="Comment"))
+    page.keyboard.type("Typed without a mouse")
+    tab_to(page, page.get_by_role("button", name="Post comment"), presses=1)
+    page.keyboard.press("Enter")
+    expect(page.locator(".comment")).to_contain_text("Typed without a mouse")
+    assert Comment.objects.get().commenter == bob
