@@ -7,9 +7,11 @@ from the environment (or a ``.env`` file beside ``manage.py``); see
 off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "bootstrap",
+    "axes",
     "comments",
 ]
 
@@ -55,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "scratchpad.urls"
@@ -100,9 +106,93 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Argon2 for every new password. The others still verify older hashes, and
+# Django re-hashes those with Argon2 at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# django-axes first, so that a locked-out pair never reaches the password
+# check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
+
+
+# Brute-force throttling (django-axes). A lockout is for one username from
+# one address, so an attacker can neither guess one account's password from
+# many tries nor lock everybody out. Attempts live in the database, so every
+# app server sees them.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "comments.auth.locked_out"
+# The client's address is REMOTE_ADDR unless the site runs behind a proxy
+# that sets a header it trusts (such as X-Real-IP); a header the client could
+# send itself is never read otherwise.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "comments.auth.client_ip"
+
+
+# Security headers. The policy allows nothing inline: every script and style
+# is a file served from the site itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # Bootstrap draws its icons as data: SVG images in its CSS.
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+
+# Logging: everything goes to stderr, where gunicorn, systemd or the host
+# collects it. Request errors name the method and path; nothing logs a
+# password, a session id or a CSRF token.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request": {"()": "scratchpad.log.RequestFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_line)s%(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "comments": {"level": "INFO"},
+        # django-axes logs each attempt with its own wording; the site logs
+        # failed logins itself in a stable form (comments.auth).
+        "axes": {"level": "WARNING"},
+    },
+}
 
 
 # Internationalization

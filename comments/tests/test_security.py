@@ -1,0 +1,238 @@
+import io
+import logging
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+from django.urls import include, path, reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from scratchpad import settings as project_settings
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = reverse("login")
+LIST_URL = reverse("comments:list")
+TEMPLATES_DIR = Path(project_settings.BASE_DIR) / "templates"
+
+
+def fail_login(client, username="bob", **extra):
+    return client.post(LOGIN_URL, {"username": username, "password": "wrong"}, **extra)
+
+
+def log_in(client, password, username="bob", **extra):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+
+
+class TestLoginThrottling:
+    def test_four_failures_still_show_the_wrong_password_message(self, client, bob):
+        for _ in range(4):
+            response = fail_login(client)
+        assertContains(response, "Incorrect username or password")
+
+    def test_fifth_failure_locks_out_with_its_own_message(self, client, bob):
+        for _ in range(4):
+            fail_login(client)
+        response = fail_login(client)
+        assert response.status_code == 429
+        assertContains(response, "Too many failed attempts", status_code=429)
+        assertContains(response, "15 minutes", status_code=429)
+        assertNotContains(response, "Incorrect username or password", status_code=429)
+
+    def test_locked_out_pair_cannot_log_in_even_with_the_right_password(
+        self, client, bob, password
+    ):
+        for _ in range(5):
+            fail_login(client)
+        response = log_in(client, password)
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+    def test_other_users_from_the_same_address_are_unaffected(
+        self, client, bob, password
+    ):
+        UserFactory(username="carol")
+        for _ in range(5):
+            fail_login(client)
+        response = log_in(client, password, username="carol")
+        assertRedirects(response, LIST_URL)
+
+    def test_same_user_from_another_address_is_unaffected(self, client, bob, password):
+        for _ in range(5):
+            fail_login(client, REMOTE_ADDR="198.51.100.1")
+        response = log_in(client, password, REMOTE_ADDR="198.51.100.2")
+        assertRedirects(response, LIST_URL)
+
+    def test_lockout_ends_after_the_cool_off(self, client, bob, password):
+        for _ in range(5):
+            fail_login(client)
+        AccessAttempt.objects.update(
+            attempt_time=timezone.now() - timedelta(minutes=16)
+        )
+        response = log_in(client, password)
+        assertRedirects(response, LIST_URL)
+
+    def test_forwarded_for_header_is_ignored_without_a_trusted_proxy(
+        self, client, bob, password
+    ):
+        for n in range(5):
+            fail_login(client, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        response = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.99")
+        assert response.status_code == 429
+
+    def test_trusted_proxy_header_gives_the_client_address(
+        self, client, bob, password, settings
+    ):
+        settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+        for _ in range(5):
+            fail_login(client, HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.7")
+        assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+        locked = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert locked.status_code == 429
+        other = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.8")
+        assertRedirects(other, LIST_URL)
+
+    def test_staff_see_and_clear_lockouts_in_the_admin(
+        self, bob, password, staff_client
+    ):
+        client = Client()
+        for _ in range(5):
+            fail_login(client)
+        changelist = staff_client.get(reverse("admin:axes_accessattempt_changelist"))
+        assertContains(changelist, "bob")
+        attempt = AccessAttempt.objects.get()
+        staff_client.post(
+            reverse("admin:axes_accessattempt_delete", args=[attempt.pk]),
+            {"post": "yes"},
+        )
+        response = log_in(client, password)
+        assertRedirects(response, LIST_URL)
+
+
+class TestPasswordHashing:
+    @pytest.fixture(autouse=True)
+    def _production_hashers(self, settings):
+        settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+
+    def test_new_passwords_are_hashed_with_argon2(self):
+        user = UserFactory(password="a-brand-new-password")
+        assert user.password.startswith("argon2$")
+
+    def test_pbkdf2_hash_logs_in_and_is_upgraded_to_argon2(self, client):
+        user = UserFactory(username="old")
+        user.password = make_password("an-old-password", hasher="pbkdf2_sha256")
+        user.save()
+        response = log_in(client, "an-old-password", username="old")
+        assertRedirects(response, LIST_URL)
+        user.refresh_from_db()
+        assert user.password.startswith("argon2$")
+        assert user.check_password("an-old-password")
+
+
+class TestSessionCookie:
+    def test_session_id_changes_at_login(self, client, bob, password):
+        client.get(LIST_URL)
+        session = client.session
+        session["seen"] = True
+        session.save()
+        before = session.session_key
+        log_in(client, password)
+        assert client.cookies["sessionid"].value != before
+
+    def test_session_cookie_is_http_only_and_same_site_lax(self, client, bob, password):
+        log_in(client, password)
+        cookie = client.cookies["sessionid"]
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
+
+
+class TestHeaders:
+    @pytest.fixture
+    def response(self, client):
+        return client.get(LIST_URL)
+
+    def test_content_security_policy_allows_only_the_site_itself(self, response):
+        policy = dict(
+            directive.strip().split(" ", 1)
+            for directive in response["Content-Security-Policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'"
+        assert policy["form-action"] == "'self'"
+        assert policy["base-uri"] == "'none'"
+        assert "unsafe-inline" not in response["Content-Security-Policy"]
+        assert "unsafe-eval" not in response["Content-Security-Policy"]
+
+    def test_other_security_headers(self, response):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+
+    @pytest.mark.parametrize(
+        "template",
+        sorted(TEMPLATES_DIR.rglob("*.html")),
+        ids=lambda p: str(p.relative_to(TEMPLATES_DIR)),
+    )
+    def test_no_inline_script_or_style_in_templates(self, template):
+        html = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+        assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html)
+
+
+def broken_view(request):
+    raise RuntimeError("the view broke")
+
+
+urlpatterns = [path("broken/", broken_view), path("", include("scratchpad.urls"))]
+
+
+class TestLogging:
+    @pytest.fixture
+    def log_output(self):
+        """What the site's stderr handler writes, captured."""
+        handler = next(
+            h for h in logging.getLogger().handlers if h.get_name() == "stderr"
+        )
+        stream = io.StringIO()
+        previous = handler.setStream(stream)
+        yield stream
+        handler.setStream(previous)
+
+    def test_failed_login_logs_username_and_address_but_no_password(
+        self, client, bob, log_output
+    ):
+        client.post(
+            LOGIN_URL,
+            {"username": "bob", "password": "hunter2-secret"},
+            REMOTE_ADDR="198.51.100.23",
+        )
+        output = log_output.getvalue()
+        assert "Failed login for username 'bob' from 198.51.100.23" in output
+        assert "hunter2-secret" not in output
+
+    def test_username_cannot_forge_a_log_line(self, client, db, log_output):
+        client.post(LOGIN_URL, {"username": "x\nFake line", "password": "p"})
+        assert "'x\\nFake line'" in log_output.getvalue()
+
+    def test_server_error_logs_method_and_path_without_secrets(
+        self, settings, bob, log_output
+    ):
+        settings.ROOT_URLCONF = __name__
+        client = Client(raise_request_exception=False)
+        client.force_login(bob)
+        session_id = client.cookies["sessionid"].value
+        response = client.post("/broken/?token=abc", {"password": "hunter2-secret"})
+        assert response.status_code == 500
+        output = log_output.getvalue()
+        assert "POST /broken/ Internal Server Error" in output
+        assert "RuntimeError: the view broke" in output
+        for secret in [session_id, "hunter2-secret", "token=abc"]:
+            assert secret not in output
