@@ -85,6 +85,31 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     ),
 }
+# Persistent connections save a connect on every request. The health check
+# before a connection is reused turns one the server has dropped (a restart,
+# or an idle timeout: PythonAnywhere closes connections idle for 300 s) into
+# a fresh connect instead of "MySQL server has gone away" for a visitor.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"] = {
+        # MySQL's "utf8" holds at most three bytes a character: emoji and
+        # other 4-byte characters need utf8mb4, on the connection and in the
+        # tables (comments/checks.py refuses a database that is not).
+        "charset": "utf8mb4",
+        # Strict mode on every connection, whatever the server's default: an
+        # over-long or invalid value is an error, never silently cut.
+        "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+        # A database that does not answer fails a request (and /healthz)
+        # within seconds rather than holding a worker.
+        "connect_timeout": 10,
+        # Options in the URL's query string (ssl_mode=...) take precedence.
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    DATABASES["default"]["TEST"] = {
+        "CHARSET": "utf8mb4",
+        "COLLATION": "utf8mb4_unicode_ci",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

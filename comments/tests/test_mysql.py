@@ -1,0 +1,111 @@
+"""
+What only MySQL or MariaDB can get wrong: 4-byte characters, strict mode,
+the database's character set, concurrent writes and dropped connections.
+CI runs the whole suite on SQLite and on MariaDB; these run in the second.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.management import call_command
+from django.db import DataError, connection, connections, transaction
+from django.db.models.functions import Length
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+
+from comments.models import Comment
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.mysql
+
+LIST_URL = reverse("comments:list")
+CREATE_URL = reverse("comments:create")
+
+# Emoji (with a skin tone, a zero-width joiner sequence and a flag), a
+# musical symbol and a CJK ideograph outside the Basic Multilingual Plane.
+FOUR_BYTE_TEXT = "Hello 👋🏽 from 👩‍💻 in 🇫🇷: 𝄞 𠜎, café"
+
+
+@pytest.mark.django_db
+class TestFourByteText:
+    def test_is_stored_and_shown_exactly(self, bob_client):
+        response = bob_client.post(CREATE_URL, {"content": FOUR_BYTE_TEXT})
+        assertRedirects(response, LIST_URL)
+        assert Comment.objects.get().content == FOUR_BYTE_TEXT
+        assertContains(bob_client.get(LIST_URL), FOUR_BYTE_TEXT)
+
+    def test_4096_four_byte_characters_are_stored_whole(self, bob_client):
+        content = "😀" * 4095 + "𠜎"
+        response = bob_client.post(CREATE_URL, {"content": content})
+        assertRedirects(response, LIST_URL)
+        stored = Comment.objects.annotate(length=Length("content")).get()
+        assert stored.content == content
+        assert stored.length == 4096
+
+    def test_4097_four_byte_characters_are_refused_by_the_form(self, bob_client):
+        response = bob_client.post(CREATE_URL, {"content": "😀" * 4097})
+        assertContains(
+            response, "A comment can be at most 4096 characters (it has 4097)."
+        )
+        assert not Comment.objects.exists()
+
+    def test_a_nul_character_is_refused_by_the_form(self, bob_client):
+        response = bob_client.post(CREATE_URL, {"content": "👋\x00🏽"})
+        assertContains(response, "Null characters are not allowed.")
+        assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_connections_are_strict_whatever_the_server_default():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@SESSION.sql_mode")
+        assert cursor.fetchone() == ("STRICT_TRANS_TABLES",)
+
+
+@pytest.mark.django_db
+def test_strict_mode_refuses_an_over_long_value_instead_of_cutting_it():
+    # Past the form: without strict mode MySQL would store 4096 characters
+    # and only warn.
+    with pytest.raises(DataError), transaction.atomic():
+        Comment.objects.create(content="😀" * 4097)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_system_checks_on_the_database_are_clean():
+    # Django's own MySQL checks (strict mode among them) and comments.E001.
+    call_command("check", "--database", "default", "--fail-level", "WARNING")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_posting_stores_every_comment():
+    threads, posts_each = 8, 50
+    users = UserFactory.create_batch(threads)
+    start_together = threading.Barrier(threads, timeout=30)
+
+    def post_comments(user):
+        client = Client()
+        try:
+            client.force_login(user)
+            start_together.wait()
+            return [
+                client.post(
+                    CREATE_URL, {"content": f"{user.username} {n} 👋"}
+                ).status_code
+                for n in range(posts_each)
+            ]
+        finally:
+            # Each thread has its own connection; the test database can only
+            # be dropped once they are closed.
+            connections.close_all()
+
+    with ThreadPoolExecutor(threads) as pool:
+        statuses = [s for result in pool.map(post_comments, users) for s in result]
+
+    assert statuses == [302] * threads * posts_each
+    assert Comment.objects.count() == threads * posts_each
+    for user in users:
+        assert user.comments.count() == posts_each
