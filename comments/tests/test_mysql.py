@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
-from django.db import DataError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DataError, connection, connections, transaction
 from django.db.models.functions import Length
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +18,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from comments.models import Comment
 
 from .factories import UserFactory
+from .processes import database_url, manage, production_environ
 
 pytestmark = pytest.mark.mysql
 
@@ -27,6 +28,22 @@ CREATE_URL = reverse("comments:create")
 # Emoji (with a skin tone, a zero-width joiner sequence and a flag), a
 # musical symbol and a CJK ideograph outside the Basic Multilingual Plane.
 FOUR_BYTE_TEXT = "Hello 👋🏽 from 👩‍💻 in 🇫🇷: 𝄞 𠜎, café"
+
+
+@pytest.fixture
+def server_cursor(django_db_setup, django_db_blocker):
+    """
+    A cursor on a connection of its own, outside the test's transaction, for
+    statements that commit by themselves (CREATE DATABASE) or act on other
+    connections (KILL).
+    """
+    with django_db_blocker.unblock():
+        own_connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with own_connection.cursor() as cursor:
+                yield cursor
+        finally:
+            own_connection.close()
 
 
 @pytest.mark.django_db
@@ -109,3 +126,74 @@ def test_concurrent_posting_stores_every_comment():
     assert Comment.objects.count() == threads * posts_each
     for user in users:
         assert user.comments.count() == posts_each
+
+
+class TestNotUtf8mb4Database:
+    @pytest.fixture
+    def latin1_database(self, server_cursor):
+        name = f"{connection.settings_dict['NAME']}_latin1"
+        server_cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        server_cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET latin1")
+        yield name
+        server_cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+    def tables(self, server_cursor, name):
+        server_cursor.execute(
+            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s",
+            [name],
+        )
+        return [table for (table,) in server_cursor.fetchall()]
+
+    def test_migrate_stops_naming_the_fix_and_creates_nothing(
+        self, latin1_database, server_cursor
+    ):
+        environ = production_environ(
+            DATABASE_URL=database_url(connection, latin1_database)
+        )
+        result = manage("migrate", "--noinput", environ=environ)
+        assert result.returncode != 0
+        assert "stores text as latin1" in result.stderr
+        assert (
+            f"ALTER DATABASE `{latin1_database}` CHARACTER SET utf8mb4 "
+            "COLLATE utf8mb4_unicode_ci" in result.stderr
+        )
+        assert self.tables(server_cursor, latin1_database) == []
+
+    def test_the_named_fix_lets_migrate_make_utf8mb4_tables(
+        self, latin1_database, server_cursor
+    ):
+        environ = production_environ(
+            DATABASE_URL=database_url(connection, latin1_database)
+        )
+        server_cursor.execute(
+            f"ALTER DATABASE `{latin1_database}` CHARACTER SET utf8mb4 "
+            "COLLATE utf8mb4_unicode_ci"
+        )
+        result = manage("migrate", "--noinput", environ=environ)
+        assert result.returncode == 0, result.stderr
+        server_cursor.execute(
+            "SELECT CHARACTER_SET_NAME FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'comments_comment' "
+            "AND COLUMN_NAME = 'content'",
+            [latin1_database],
+        )
+        assert server_cursor.fetchone() == ("utf8mb4",)
+
+    def test_a_table_left_from_before_the_fix_is_named(
+        self, latin1_database, server_cursor
+    ):
+        environ = production_environ(
+            DATABASE_URL=database_url(connection, latin1_database)
+        )
+        server_cursor.execute(f"USE `{latin1_database}`")
+        server_cursor.execute("CREATE TABLE comments_comment (content TEXT)")
+        server_cursor.execute(
+            f"ALTER DATABASE `{latin1_database}` CHARACTER SET utf8mb4 "
+            "COLLATE utf8mb4_unicode_ci"
+        )
+        result = manage("check", "--database", "default", environ=environ)
+        assert result.returncode != 0
+        assert (
+            "ALTER TABLE `comments_comment` CONVERT TO CHARACTER SET utf8mb4 "
+            "COLLATE utf8mb4_unicode_ci" in result.stderr
+        )
