@@ -10,6 +10,7 @@ off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,36 @@ else:
     SECRET_KEY = env("SECRET_KEY")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+# HTTPS. Production is served over HTTPS, so these default to the safe values
+# there, and each can be set from the environment variable of the same name.
+# Production mode over plain HTTP (on one's own machine) needs
+# SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE set to 0.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and uptime checks probe over plain HTTP; a redirect would
+# read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Browsers that saw the header use only HTTPS for a year. It is sent on HTTPS
+# responses only; while trying HTTPS out, a short time (3600) is reversible.
+# Subdomains and preload as Django's deploy check asks: preload takes effect
+# only once the domain's owner submits it to the browsers' list.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Behind a proxy that terminates TLS (nginx, PythonAnywhere) every request
+# arrives as plain HTTP; the proxy's header tells what the visitor used, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https. Set it only when the
+# proxy always sets that header, or a visitor could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None) or None
+if SECURE_PROXY_SSL_HEADER is not None and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+        "e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
 
 
 # Application definition

@@ -39,6 +39,13 @@ SITE_VARIABLES = frozenset(
 # balancer must share it, or a login made on one is refused by the other.
 SECRET_KEY = secrets.token_urlsafe(50)
 
+# Production mode over plain HTTP, as on one's own machine.
+PLAIN_HTTP = {
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+}
+
 COMMAND_TIMEOUT = 120
 
 
