@@ -32,6 +32,16 @@ check-migrations: export DEBUG ?= 1
 check-migrations: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run
 
+# Production: gunicorn with DEBUG off (gunicorn.conf.py reads HOST, PORT and
+# WEB_CONCURRENCY), on a database that is already migrated, after collecting
+# the static files WhiteNoise serves.
+serve: export DEBUG = 0
+serve: $(VENV)/.installed
+	@$(MANAGE) migrate --check || { echo "make serve: the database is not ready." \
+	  "Without an error above, it has migrations to apply: $(MANAGE) migrate" >&2; exit 1; }
+	$(MANAGE) collectstatic --noinput
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 

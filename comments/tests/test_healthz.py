@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from .processes import Browser, free_port
+
 HEALTHZ_URL = reverse("healthz")
 
 
@@ -38,3 +40,22 @@ def test_answers_over_http_while_everything_else_redirects_to_https(client, sett
 @pytest.mark.django_db
 def test_refuses_post(client):
     assert client.post(HEALTHZ_URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "dead_database",
+    ["mysql", "sqlite"],
+)
+def test_answers_503_when_the_database_does_not(
+    start_app_server, tmp_path, dead_database
+):
+    if dead_database == "mysql":
+        # Nothing listens on the port: the connection is refused.
+        url = f"mysql://scratchpad@127.0.0.1:{free_port()}/scratchpad"
+    else:
+        url = f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"
+    server = start_app_server(url)
+    response = Browser().get(server.url + HEALTHZ_URL)
+    assert response.status == 503
+    assert response.text == "database unavailable\n"
+    assert "Set-Cookie" not in response.headers
