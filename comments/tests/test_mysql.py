@@ -18,7 +18,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from comments.models import Comment
 
 from .factories import UserFactory
-from .processes import database_url, manage, production_environ
+from .processes import Browser, database_url, manage, production_environ
 
 pytestmark = pytest.mark.mysql
 
@@ -197,3 +197,37 @@ class TestNotUtf8mb4Database:
             "ALTER TABLE `comments_comment` CONVERT TO CHARACTER SET utf8mb4 "
             "COLLATE utf8mb4_unicode_ci" in result.stderr
         )
+
+
+def test_a_connection_killed_by_the_server_is_replaced_on_the_next_request(
+    shared_database_url, start_app_server, server_cursor
+):
+    def app_server_connections():
+        server_cursor.execute(
+            "SELECT ID FROM information_schema.PROCESSLIST "
+            "WHERE DB = %s AND ID <> CONNECTION_ID()",
+            [connection.settings_dict["NAME"]],
+        )
+        return {connection_id for (connection_id,) in server_cursor.fetchall()}
+
+    # One worker, whose persistent connection (CONN_MAX_AGE) is the only one
+    # besides the test's own.
+    server = start_app_server(shared_database_url, CONN_MAX_AGE="600")
+    browser = Browser()
+    assert browser.get(server.url + LIST_URL).status == 200
+    (kept,) = app_server_connections() - {_test_connection_id()}
+
+    server_cursor.execute("KILL CONNECTION %s", [kept])
+
+    response = browser.get(server.url + LIST_URL)
+    assert response.status == 200, server.log()
+    assert "No comments yet." in response.text
+    reconnected = app_server_connections() - {_test_connection_id()}
+    assert len(reconnected) == 1
+    assert kept not in reconnected
+
+
+def _test_connection_id():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CONNECTION_ID()")
+        return cursor.fetchone()[0]
