@@ -10,12 +10,16 @@ MANAGE := $(BIN)/python manage.py
 # library, found through pkg-config, with a C compiler and Python's headers.
 SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
 
-.PHONY: run test lint format check-migrations serve clean system-deps
+.PHONY: run install test lint format check-migrations serve clean system-deps
 
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# What production needs before its first migrate: .venv with the site's
+# packages, without the test tools.
+install: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
