@@ -10,12 +10,16 @@ MANAGE := $(BIN)/python manage.py
 # library, found through pkg-config, with a C compiler and Python's headers.
 SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
 
-.PHONY: run test lint format check-migrations serve clean system-deps bench
+.PHONY: run install test lint format check-migrations serve clean system-deps bench
 
 run: export DEBUG ?= 1
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# What production needs before its first migrate: .venv with the site's
+# packages, without the test tools.
+install: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest
@@ -41,6 +45,16 @@ format: $(VENV)/.installed-dev
 check-migrations: export DEBUG ?= 1
 check-migrations: $(VENV)/.installed
 	$(MANAGE) makemigrations --check --dry-run
+
+# Production: gunicorn with DEBUG off (gunicorn.conf.py reads HOST, PORT and
+# WEB_CONCURRENCY), on a database that is already migrated, after collecting
+# the static files WhiteNoise serves.
+serve: export DEBUG = 0
+serve: $(VENV)/.installed
+	@$(MANAGE) migrate --check || { echo "make serve: the database is not ready." \
+	  "Without an error above, it has migrations to apply: $(MANAGE) migrate" >&2; exit 1; }
+	$(MANAGE) collectstatic --noinput
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from .checks import check_mysql_utf8mb4
 
 
 class CommentsConfig(AppConfig):
@@ -7,3 +10,5 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         from . import auth  # noqa: F401 (connects the signal receivers)
+
+        checks.register(check_mysql_utf8mb4, checks.Tags.database)

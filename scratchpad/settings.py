@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,36 @@ else:
     SECRET_KEY = env("SECRET_KEY")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+
+# HTTPS. Production is served over HTTPS, so these default to the safe values
+# there, and each can be set from the environment variable of the same name.
+# Production mode over plain HTTP (on one's own machine) needs
+# SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE set to 0.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and uptime checks probe over plain HTTP; a redirect would
+# read as "down".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Browsers that saw the header use only HTTPS for a year. It is sent on HTTPS
+# responses only; while trying HTTPS out, a short time (3600) is reversible.
+# Subdomains and preload as Django's deploy check asks: preload takes effect
+# only once the domain's owner submits it to the browsers' list.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Behind a proxy that terminates TLS (nginx, PythonAnywhere) every request
+# arrives as plain HTTP; the proxy's header tells what the visitor used, e.g.
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https. Set it only when the
+# proxy always sets that header, or a visitor could claim HTTPS.
+SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None) or None
+if SECURE_PROXY_SSL_HEADER is not None and len(SECURE_PROXY_SSL_HEADER) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and a value, "
+        "e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
 
 
 # Application definition
@@ -91,6 +122,31 @@ DATABASES = {
         "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     ),
 }
+# Persistent connections save a connect on every request. The health check
+# before a connection is reused turns one the server has dropped (a restart,
+# or an idle timeout: PythonAnywhere closes connections idle for 300 s) into
+# a fresh connect instead of "MySQL server has gone away" for a visitor.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"] = {
+        # MySQL's "utf8" holds at most three bytes a character: emoji and
+        # other 4-byte characters need utf8mb4, on the connection and in the
+        # tables (comments/checks.py refuses a database that is not).
+        "charset": "utf8mb4",
+        # Strict mode on every connection, whatever the server's default: an
+        # over-long or invalid value is an error, never silently cut.
+        "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
+        # A database that does not answer fails a request (and /healthz)
+        # within seconds rather than holding a worker.
+        "connect_timeout": 10,
+        # Options in the URL's query string (ssl_mode=...) take precedence.
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+    DATABASES["default"]["TEST"] = {
+        "CHARSET": "utf8mb4",
+        "COLLATION": "utf8mb4_unicode_ci",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -208,7 +264,8 @@ USE_TZ = True
 # browsers and proxies may cache them forever.
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts them; a deployment may keep them elsewhere.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from comments.forms import LoginForm
 
+from . import views
+
 urlpatterns = [
     path("", include("comments.urls")),
     path(
@@ -15,4 +17,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]

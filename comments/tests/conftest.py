@@ -1,6 +1,24 @@
 import pytest
+from django.db import connection
 
 from .factories import PASSWORD, UserFactory
+from .processes import (
+    PLAIN_HTTP,
+    AppServer,
+    database_url,
+    manage,
+    production_environ,
+)
+
+
+def pytest_collection_modifyitems(items):
+    # CI runs the suite on SQLite and on MariaDB: these run in the second.
+    if connection.vendor == "mysql":
+        return
+    skip = pytest.mark.skip(reason="MySQL/MariaDB only (DATABASE_URL=mysql://...)")
+    for item in items:
+        if item.get_closest_marker("mysql"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +56,59 @@ def bob_client(client, bob):
 def staff_client(client, db):
     client.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
     return client
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A STATIC_ROOT filled by collectstatic, as a deployment has one."""
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        environ=production_environ(STATIC_ROOT=str(static_root)),
+    )
+    assert result.returncode == 0, result.stderr
+    return static_root
+
+
+@pytest.fixture
+def shared_database_url(transactional_db, tmp_path):
+    """
+    A migrated database that app server processes and the test share.
+
+    On MySQL, the test database itself (the test's writes are committed, so
+    other processes see them; the table rows are removed after the test). On
+    SQLite, whose test database lives in memory, a file.
+    """
+    if connection.vendor != "sqlite":
+        return database_url(connection)
+    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    result = manage(
+        "migrate", "--noinput", environ=production_environ(DATABASE_URL=url)
+    )
+    assert result.returncode == 0, result.stderr
+    return url
+
+
+@pytest.fixture
+def start_app_server(collected_static, tmp_path):
+    """
+    Start gunicorn app servers in production mode over plain HTTP, against a
+    given DATABASE_URL; every one is stopped after the test.
+    """
+    servers = []
+
+    def start(database_url, **variables):
+        environ = production_environ(
+            DATABASE_URL=database_url,
+            STATIC_ROOT=str(collected_static),
+            **PLAIN_HTTP,
+            **variables,
+        )
+        server = AppServer(environ, tmp_path / f"gunicorn-{len(servers)}.log")
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -1,0 +1,222 @@
+"""
+The site run the way production runs it, as separate processes: manage.py
+commands and gunicorn app servers in production mode, against a database the
+test chooses. Every wait is bounded and every process started is stopped.
+"""
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import NamedTuple
+from urllib.error import HTTPError
+from urllib.parse import quote, urlencode
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+# Variables that the settings and gunicorn.conf.py read. A subprocess gets
+# only those its test gives it, not the test run's own (pytest.ini's).
+SITE_VARIABLES = frozenset(
+    {
+        "ALLOWED_HOSTS",
+        "CONN_MAX_AGE",
+        "CSRF_COOKIE_SECURE",
+        "DATABASE_URL",
+        "DEBUG",
+        "HOST",
+        "PORT",
+        "SECRET_KEY",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_PROXY_SSL_HEADER",
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "STATIC_ROOT",
+        "WEB_CONCURRENCY",
+    }
+)
+
+# One key for every process of a test run: app servers behind one load
+# balancer must share it, or a login made on one is refused by the other.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+# Production mode over plain HTTP, as on one's own machine.
+PLAIN_HTTP = {
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+}
+
+COMMAND_TIMEOUT = 120
+STARTUP_TIMEOUT = 30
+REQUEST_TIMEOUT = 15
+STOP_TIMEOUT = 10
+
+
+def production_environ(**variables: str) -> dict[str, str]:
+    """The environment of a production deployment, plus ``variables``."""
+    environ = {k: v for k, v in os.environ.items() if k not in SITE_VARIABLES}
+    environ.update(
+        DEBUG="0",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+    )
+    environ.update(variables)
+    return environ
+
+
+def manage(*args: str, environ: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run ``python manage.py ARGS`` and return its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+
+
+def database_url(connection, name: str | None = None) -> str:
+    """The DATABASE_URL of ``connection``'s database, or of ``name`` beside it."""
+    settings = connection.settings_dict
+    name = name or settings["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    if connection.vendor == "mysql":
+        user = quote(settings["USER"], safe="")
+        password = quote(settings["PASSWORD"], safe="")
+        host = settings["HOST"] or "localhost"
+        port = settings["PORT"] or 3306
+        return f"mysql://{user}:{password}@{host}:{port}/{quote(name, safe='')}"
+    raise NotImplementedError(f"No DATABASE_URL for {connection.vendor}")
+
+
+def free_port() -> int:
+    """A loopback TCP port that nothing listens on (at the time of asking)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Response(NamedTuple):
+    status: int
+    headers: object
+    text: str
+
+
+class _NoRedirects(HTTPRedirectHandler):
+    # The tests look at the redirect itself.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """An HTTP client that keeps cookies, as one browser does across servers."""
+
+    def __init__(self):
+        self.cookies = CookieJar()
+        self._opener = build_opener(HTTPCookieProcessor(self.cookies), _NoRedirects)
+
+    def get(self, url: str) -> Response:
+        return self._open(url)
+
+    def post(self, url: str, fields: dict[str, str]) -> Response:
+        return self._open(url, urlencode(fields).encode())
+
+    def submit(self, page_url: str, action_url: str, fields: dict[str, str]):
+        """Post ``fields`` with the CSRF token of the form on ``page_url``."""
+        page = self.get(page_url)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, f"No CSRF token on {page_url}: {page.status}"
+        return self.post(action_url, {"csrfmiddlewaretoken": token[1], **fields})
+
+    def _open(self, url, data=None):
+        try:
+            with self._opener.open(url, data, timeout=REQUEST_TIMEOUT) as response:
+                return Response(response.status, response.headers, _text(response))
+        except HTTPError as error:
+            with error:
+                return Response(error.code, error.headers, _text(error))
+
+
+def _text(response):
+    return response.read().decode()
+
+
+class AppServer:
+    """A gunicorn app server as ``make serve`` runs it, on a free loopback port."""
+
+    def __init__(self, environ: dict[str, str], log_path: Path):
+        self.environ = environ
+        self.log_path = log_path
+        self.process = None
+        self.url = None
+
+    def start(self):
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+                cwd=BASE_DIR,
+                env={
+                    **self.environ,
+                    "HOST": "127.0.0.1",
+                    "PORT": str(port),
+                    "WEB_CONCURRENCY": "1",
+                },
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Its own process group, so that stop() reaches the workers.
+                start_new_session=True,
+            )
+        try:
+            self._wait_until_answering()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_answering(self):
+        # /healthz answers without touching anything but the database, 503
+        # included: a server whose database is down is still up.
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}:\n{self.log()}"
+                )
+            try:
+                Browser().get(f"{self.url}/healthz")
+            except OSError:
+                time.sleep(0.1)
+            else:
+                return
+        raise RuntimeError(
+            f"gunicorn did not answer within {STARTUP_TIMEOUT} s:\n{self.log()}"
+        )
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(STOP_TIMEOUT)
+        # Whatever is left of the group (a worker of a master that died).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(STOP_TIMEOUT)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")

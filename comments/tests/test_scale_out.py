@@ -1,0 +1,103 @@
+"""
+Several app servers behind a load balancer, sharing one database: each is a
+gunicorn process (as `make serve` runs it), and any of them can answer any
+request, because sessions live in the database and nothing in local files.
+"""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from .factories import PASSWORD
+from .processes import Browser, manage, production_environ
+
+LIST_URL = reverse("comments:list")
+CREATE_URL = reverse("comments:create")
+LOGIN_URL = reverse("login")
+
+
+@pytest.fixture
+def alice(shared_database_url):
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user('alice', password={PASSWORD!r})"
+    )
+    result = manage(
+        "shell",
+        "--verbosity=0",
+        "--command",
+        code,
+        environ=production_environ(DATABASE_URL=shared_database_url),
+    )
+    assert result.returncode == 0, result.stderr
+    return "alice"
+
+
+@pytest.fixture
+def two_app_servers(shared_database_url, start_app_server):
+    return start_app_server(shared_database_url), start_app_server(shared_database_url)
+
+
+def log_in(browser, server, username):
+    response = browser.submit(
+        server.url + LOGIN_URL,
+        server.url + LOGIN_URL,
+        {"username": username, "password": PASSWORD},
+    )
+    assert response.status == 302, response.text
+    assert response.headers["Location"] == LIST_URL
+
+
+def test_a_comment_posted_through_one_server_is_listed_by_the_other(
+    two_app_servers, alice
+):
+    first, second = two_app_servers
+    browser = Browser()
+    log_in(browser, first, alice)
+    response = browser.submit(
+        first.url + LIST_URL, first.url + CREATE_URL, {"content": "Hello from one"}
+    )
+    assert response.status == 302
+    page = Browser().get(second.url + LIST_URL)
+    assert page.status == 200
+    assert "Hello from one" in page.text
+    assert " by alice" in page.text
+
+
+def test_a_login_made_on_one_server_is_valid_on_the_other(two_app_servers, alice):
+    first, second = two_app_servers
+    browser = Browser()
+    log_in(browser, first, alice)
+    page = browser.get(second.url + LIST_URL)
+    assert "Log out" in page.text
+    assert "Post comment" in page.text
+    response = browser.submit(
+        second.url + LIST_URL, second.url + CREATE_URL, {"content": "Hello from two"}
+    )
+    assert response.status == 302
+    assert "Hello from two" in Browser().get(first.url + LIST_URL).text
+
+
+def test_a_logout_on_one_server_ends_the_session_on_the_other(two_app_servers, alice):
+    first, second = two_app_servers
+    browser = Browser()
+    log_in(browser, first, alice)
+    response = browser.submit(second.url + LIST_URL, second.url + reverse("logout"), {})
+    assert response.status == 302
+    assert "Log out" not in browser.get(first.url + LIST_URL).text
+
+
+def test_static_files_are_hashed_and_cached_for_good(
+    shared_database_url, start_app_server
+):
+    server = start_app_server(shared_database_url)
+    page = Browser().get(server.url + LIST_URL)
+    stylesheet = re.search(
+        r'href="(/static/bootstrap/css/bootstrap\.min\.\w+\.css)"', page.text
+    )
+    assert stylesheet, "the stylesheet's name carries no content hash"
+    response = Browser().get(server.url + stylesheet[1])
+    assert response.status == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    assert "max-age=315360000" in response.headers["Cache-Control"]
