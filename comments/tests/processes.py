@@ -65,6 +65,9 @@ STOP_TIMEOUT = 10
 def production_environ(**variables: str) -> dict[str, str]:
     """The environment of a production deployment, plus ``variables``."""
     environ = {k: v for k, v in os.environ.items() if k not in SITE_VARIABLES}
+    # The browser tests lift Django's async-safety check in this process
+    # only; a server must run with it (the deploy check warns otherwise).
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environ.update(
         DEBUG="0",
         SECRET_KEY=SECRET_KEY,
