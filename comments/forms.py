@@ -29,6 +29,25 @@ class CommentForm(forms.ModelForm):
         }
 
 
+class PageForm(forms.Form):
+    """Where a page of the list starts: ?before=<id> (older) or ?after=<id> (newer).
+
+    Any whole number is a position, whether or not a comment has that id, so
+    an id deleted since the link was made still leads to the nearest page.
+    """
+
+    before = forms.IntegerField(min_value=0, required=False)
+    after = forms.IntegerField(min_value=0, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("before") is not None and (
+            cleaned_data.get("after") is not None
+        ):
+            raise forms.ValidationError("A page starts either before or after.")
+        return cleaned_data
+
+
 class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,

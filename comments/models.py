@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.text import Truncator
 
 
@@ -25,3 +26,6 @@ class Comment(models.Model):
 
     def __str__(self):
         return Truncator(self.content).chars(50)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", args=[self.pk])

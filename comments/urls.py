@@ -6,4 +6,5 @@ app_name = "comments"
 urlpatterns = [
     path("", views.comment_list, name="list"),
     path("post/", views.comment_create, name="create"),
+    path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
 ]

@@ -1,22 +1,112 @@
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .forms import CommentForm
+from .forms import CommentForm, PageForm
 from .models import Comment
 
 
-def _render_list(request, form):
+@dataclass
+class Page:
+    comments: list[Comment]
+    older_url: str | None = None
+    newer_url: str | None = None
+
+
+def list_url(**params) -> str:
+    """The front page's address, at the position given by before= or after=."""
+    url = reverse("comments:list")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def get_page(before: int | None = None, after: int | None = None) -> Page:
+    """The page of comments just before or just after an id, oldest first.
+
+    Keyset paging: the primary key's index finds the page directly, and one
+    row more than a page tells whether there is more. No OFFSET and no COUNT,
+    so a page deep in the history costs what the latest one does. Without
+    before or after, this is the latest page.
+    """
+    per_page = settings.COMMENTS_PER_PAGE
     comments = Comment.objects.select_related("commenter")
+    if after is not None:
+        rows = list(comments.filter(pk__gt=after).order_by("pk")[: per_page + 1])
+        page = rows[:per_page]
+        has_newer = len(rows) > per_page
+        has_older = bool(page) and Comment.objects.filter(pk__lt=page[0].pk).exists()
+    else:
+        if before is not None:
+            comments = comments.filter(pk__lt=before)
+        rows = list(comments.order_by("-pk")[: per_page + 1])
+        page = rows[:per_page][::-1]
+        has_older = len(rows) > per_page
+        has_newer = (
+            before is not None
+            and bool(page)
+            and Comment.objects.filter(pk__gt=page[-1].pk).exists()
+        )
+    return Page(
+        comments=page,
+        older_url=list_url(before=page[0].pk) if has_older else None,
+        newer_url=list_url(after=page[-1].pk) if has_newer else None,
+    )
+
+
+def _render_list(request, page, form):
     return render(
         request,
         "comments/comment_list.html",
-        {"comments": comments, "form": form},
+        {
+            "comments": page.comments,
+            "older_url": page.older_url,
+            "newer_url": page.newer_url,
+            "form": form,
+        },
     )
 
 
 def comment_list(request):
-    return _render_list(request, CommentForm())
+    position = PageForm(request.GET)
+    if not position.is_valid():
+        return render(
+            request,
+            "400.html",
+            {
+                "problem": (
+                    "This page of comments does not exist: “before” and “after” "
+                    "take a comment number."
+                )
+            },
+            status=400,
+        )
+    before = position.cleaned_data["before"]
+    after = position.cleaned_data["after"]
+    page = get_page(before=before, after=after)
+    if not page.comments and (before is not None or after is not None):
+        # Nothing lies that way (the link outlived the comments it pointed
+        # at): the nearest page is the oldest one, or the latest.
+        return redirect(list_url(after=0) if before is not None else list_url())
+    return _render_list(request, page, CommentForm())
+
+
+def comment_permalink(request, pk):
+    """Sends a comment's permanent address to the page that holds it now."""
+    comment = get_object_or_404(Comment.objects.only("pk"), pk=pk)
+    per_page = settings.COMMENTS_PER_PAGE
+    # At most a page of ids from the index, never a count of the table.
+    newer = Comment.objects.filter(pk__gt=comment.pk).values_list("pk", flat=True)
+    if len(newer[:per_page]) < per_page:
+        url = list_url()
+    else:
+        # The page that starts with this comment, the conversation after it
+        # below.
+        url = list_url(after=comment.pk - 1)
+    return redirect(f"{url}#comment-{comment.pk}")
 
 
 # No ?next= on the way to the login page: after logging in, a GET of this
@@ -26,8 +116,9 @@ def comment_list(request):
 def comment_create(request):
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render_list(request, form)
+        return _render_list(request, get_page(), form)
     comment = form.save(commit=False)
     comment.commenter = request.user
     comment.save()
-    return redirect("comments:list")
+    # The newest comment is on the latest page, just above the form.
+    return redirect(f"{list_url()}#comment-{comment.pk}")

@@ -105,6 +105,13 @@ LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
 
 
+# Comments
+
+# Comments per page on the front page and in the feed. Pages are keyset
+# (?before=<id> / ?after=<id>), so any page costs the same at any board size.
+COMMENTS_PER_PAGE = 50
+
+
 # Internationalization
 
 LANGUAGE_CODE = "en-us"

@@ -1,6 +1,9 @@
 import pytest
+from django.contrib.auth import get_user_model
 
-from .factories import PASSWORD, UserFactory
+from comments.models import Comment
+
+from .factories import PASSWORD, CommentFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +41,26 @@ def bob_client(client, bob):
 def staff_client(client, db):
     client.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
     return client
+
+
+@pytest.fixture
+def make_comments(db):
+    """Makes n comments, oldest first, by many people (every 7th anonymous).
+
+    Bulk inserts, so that a board of a thousand takes a moment to make.
+    """
+
+    def make(n, commenters=10):
+        users = get_user_model().objects.bulk_create(
+            UserFactory.build_batch(commenters)
+        )
+        comments = [
+            CommentFactory.build(
+                content=f"Comment number {i}",
+                commenter=None if i % 7 == 0 else users[i % commenters],
+            )
+            for i in range(1, n + 1)
+        ]
+        return Comment.objects.bulk_create(comments)
+
+    return make
