@@ -2,12 +2,15 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .forms import CommentForm, PageForm
+from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
 from .models import Comment
 
 
@@ -120,5 +123,40 @@ def comment_create(request):
     comment = form.save(commit=False)
     comment.commenter = request.user
     comment.save()
+    messages.success(request, "Comment posted")
     # The newest comment is on the latest page, just above the form.
     return redirect(f"{list_url()}#comment-{comment.pk}")
+
+
+# The account pages are Django's own views, plus a message saying what
+# happened.
+
+
+class LoginView(SuccessMessageMixin, auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_success_message(self, cleaned_data):
+        return f"Welcome, {self.request.user.get_username()}"
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Added after logging out, which flushed the session: the message
+        # goes in the messages cookie (FallbackStorage tries it first) and
+        # shows on the next page.
+        messages.success(request, "You have been logged out")
+        return response
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    # Not Django's default template names: the admin renders those for its
+    # own password pages, which keep the admin's look.
+    template_name = "registration/change_password.html"
+    success_message = "Your password was changed"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/change_password_done.html"

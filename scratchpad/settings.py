@@ -10,6 +10,7 @@ off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 from pathlib import Path
 
 import environ
+from django.contrib.messages import constants as message_constants
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -103,6 +104,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
+
+# Bootstrap names its red alert "danger", not "error".
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
 
 # Comments

@@ -23,3 +23,9 @@
     element.title = zone;
   }
 })();
+
+// Messages: their close buttons need Bootstrap's script, so they stay
+// hidden until a script runs.
+for (const button of document.querySelectorAll("[data-bs-dismiss=alert][hidden]")) {
+  button.hidden = false;
+}
