@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
 from .models import Comment
@@ -61,6 +63,9 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
 
 
 def _render_list(request, page, form):
+    for comment in page.comments:
+        comment.user_can_edit = comment.can_edit(request.user)
+        comment.user_can_delete = comment.can_delete(request.user)
     return render(
         request,
         "comments/comment_list.html",
@@ -126,6 +131,53 @@ def comment_create(request):
     messages.success(request, "Comment posted")
     # The newest comment is on the latest page, just above the form.
     return redirect(f"{list_url()}#comment-{comment.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("commenter"), pk=pk)
+    if not comment.is_authored_by(request.user):
+        raise PermissionDenied("Only the author can edit a comment.")
+    context = {
+        "comment": comment,
+        "edit_window_minutes": round(
+            settings.COMMENTS_EDIT_WINDOW.total_seconds() / 60
+        ),
+    }
+    if not comment.is_in_edit_window():
+        # Refused, but what was typed stays on screen to be copied.
+        context["unsaved_text"] = request.POST.get("content")
+        return render(request, "comments/comment_edit_closed.html", context, status=403)
+    if request.method == "POST":
+        form = CommentForm(request.POST, instance=comment)
+        if form.is_valid():
+            if form.has_changed():
+                comment = form.save(commit=False)
+                comment.edited = timezone.now()
+                comment.save(update_fields=["content", "edited"])
+                messages.success(request, "Comment updated")
+            else:
+                messages.info(request, "Nothing changed")
+            return redirect(comment)
+    else:
+        form = CommentForm(instance=comment)
+    context["form"] = form
+    return render(request, "comments/comment_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request, pk):
+    """Asks first (GET), deletes on the confirmation's POST."""
+    comment = get_object_or_404(Comment.objects.select_related("commenter"), pk=pk)
+    if not comment.can_delete(request.user):
+        raise PermissionDenied("Only the author or a moderator can delete a comment.")
+    if request.method == "POST":
+        comment.delete()
+        messages.success(request, "Comment deleted")
+        return redirect("comments:list")
+    return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
 
 
 # The account pages are Django's own views, plus a message saying what

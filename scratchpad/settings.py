@@ -7,6 +7,7 @@ from the environment (or a ``.env`` file beside ``manage.py``); see
 off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -114,6 +115,9 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 # Comments per page on the front page and in the feed. Pages are keyset
 # (?before=<id> / ?after=<id>), so any page costs the same at any board size.
 COMMENTS_PER_PAGE = 50
+# Long enough to fix a typo, short enough that a reply can trust what it
+# answered. Deleting one's own comment has no time limit.
+COMMENTS_EDIT_WINDOW = timedelta(minutes=15)
 
 
 # Internationalization
