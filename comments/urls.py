@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .feeds import LatestCommentsFeed
 
 app_name = "comments"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
+    path("feed/", LatestCommentsFeed(), name="feed"),
 ]
