@@ -212,3 +212,12 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/change_password_done.html"
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: says what to do, in the site's style.
+
+    Usually a form left open past a login, a logout or a cookie's expiry;
+    reloading gets a fresh token. Django logs the reason.
+    """
+    return render(request, "403_csrf.html", status=403)
