@@ -31,7 +31,7 @@ class TestServerRenderedTime:
         response = client.get(LIST_URL)
         assertContains(
             response,
-            '<time datetime="2017-10-13T16:36:00+00:00" title="UTC">'
+            '<time datetime="2017-10-13T16:36:00Z" title="UTC">'
             "Friday, 13 October 2017 at 16:36</time>",
         )
 
@@ -48,7 +48,7 @@ class TestServerRenderedTime:
         assert posted_lines(response) == [
             "Posted Friday, 13 October 2017 at 16:36 by bob"
         ]
-        assertContains(response, 'datetime="2017-10-13T16:36:00+00:00"')
+        assertContains(response, 'datetime="2017-10-13T16:36:00Z"')
 
     def test_script_is_a_deferred_static_file(self, client):
         response = client.get(LIST_URL)
@@ -104,7 +104,7 @@ def test_browser_shows_the_readers_local_time_and_zone(
     post_at(FRIDAY_13TH, commenter=UserFactory(username="bob"))
     dom = dom_in_time_zone(live_server.url + LIST_URL, zone)
     assert (
-        f'<time datetime="2017-10-13T16:36:00+00:00" title="{zone}">{local_text}</time>'
+        f'<time datetime="2017-10-13T16:36:00Z" title="{zone}">{local_text}</time>'
         in dom
     )
     line = re.search(r'<span class="comment-posted">(.*?)</span>', dom).group(1)
