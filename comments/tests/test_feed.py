@@ -113,3 +113,11 @@ def test_feed_runs_one_query_whatever_the_board(
     make_comments(300, commenters=150)
     with django_assert_num_queries(1):
         client.get(FEED_URL)
+
+
+def test_comment_without_a_time_is_listed_without_dates(client):
+    comment = CommentFactory(content="From before timestamps")
+    Comment.objects.filter(pk=comment.pk).update(posted=None)
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:title", namespaces=ATOM) == "From before timestamps"
+    assert entry.find("atom:published", ATOM) is None
