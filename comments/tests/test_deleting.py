@@ -88,7 +88,7 @@ def test_staff_with_the_delete_permission_may_delete(client, moderator, bobs_com
 
 def test_staff_without_the_delete_permission_may_not(client, bobs_comment):
     # The same rule as the admin's: being staff alone allows no deleting.
-    client.force_login(UserFactory(username="helper", is_staff=True))
+    client.force_login(UserFactory(username="intern", is_staff=True))
     assert client.post(delete_url(bobs_comment)).status_code == 403
     assert Comment.objects.filter(pk=bobs_comment.pk).exists()
 

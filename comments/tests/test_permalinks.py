@@ -6,7 +6,7 @@ from comments.models import Comment
 from comments.views import list_url
 
 from .factories import CommentFactory
-from .helpers import comment_ids
+from .page_reading import comment_ids
 
 pytestmark = pytest.mark.django_db
 

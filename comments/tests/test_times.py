@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains
 from comments.models import Comment
 
 from .factories import CommentFactory, UserFactory
-from .helpers import posted_lines
+from .page_reading import posted_lines
 
 LIST_URL = reverse("comments:list")
 FRIDAY_13TH = datetime.datetime(2017, 10, 13, 16, 36, tzinfo=datetime.UTC)

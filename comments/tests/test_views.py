@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from comments.models import Comment
 
 from .factories import CommentFactory, UserFactory
-from .helpers import posted_lines
+from .page_reading import posted_lines
 
 pytestmark = pytest.mark.django_db
 
