@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
 
 from .models import Comment
 
@@ -29,12 +29,38 @@ class CommentForm(forms.ModelForm):
         }
 
 
-class LoginForm(AuthenticationForm):
+class PageForm(forms.Form):
+    """Where a page of the list starts: ?before=<id> (older) or ?after=<id> (newer).
+
+    Any whole number is a position, whether or not a comment has that id, so
+    an id deleted since the link was made still leads to the nearest page.
+    """
+
+    before = forms.IntegerField(min_value=0, required=False)
+    after = forms.IntegerField(min_value=0, required=False)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("before") is not None and (
+            cleaned_data.get("after") is not None
+        ):
+            raise forms.ValidationError("A page starts either before or after.")
+        return cleaned_data
+
+
+class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
-        **AuthenticationForm.error_messages,
+        **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": "Incorrect username or password",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 
 
@@ -17,6 +19,9 @@ class Comment(models.Model):
         blank=True,
         related_name="comments",
     )
+    # When the commenter last changed the text; NULL for a comment never
+    # edited, so readers can tell the two apart.
+    edited = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         # Insertion order is chronological order, and it also holds for the
@@ -25,3 +30,35 @@ class Comment(models.Model):
 
     def __str__(self):
         return Truncator(self.content).chars(50)
+
+    def get_absolute_url(self):
+        return reverse("comments:permalink", args=[self.pk])
+
+    def edit_deadline(self):
+        """Until when the text may change; None when it never may."""
+        if self.posted is None:
+            # A comment without a time: its window cannot be known.
+            return None
+        return self.posted + settings.COMMENTS_EDIT_WINDOW
+
+    def is_in_edit_window(self) -> bool:
+        deadline = self.edit_deadline()
+        return deadline is not None and timezone.now() < deadline
+
+    def can_edit(self, user) -> bool:
+        """Only the author edits, and only within the edit window."""
+        return self.is_authored_by(user) and self.is_in_edit_window()
+
+    def can_delete(self, user) -> bool:
+        """The author at any time, and staff allowed to delete in the admin."""
+        if self.is_authored_by(user):
+            return True
+        # is_staff first: a regular user's permissions are never loaded.
+        return user.is_staff and user.has_perm("comments.delete_comment")
+
+    def is_authored_by(self, user) -> bool:
+        return (
+            user.is_authenticated
+            and self.commenter_id is not None
+            and self.commenter_id == user.pk
+        )

@@ -1,9 +1,14 @@
 from django.urls import path
 
 from . import views
+from .feeds import LatestCommentsFeed
 
 app_name = "comments"
 urlpatterns = [
     path("", views.comment_list, name="list"),
     path("post/", views.comment_create, name="create"),
+    path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
+    path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
+    path("feed/", LatestCommentsFeed(), name="feed"),
 ]

@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.contrib.messages import constants as message_constants
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -181,6 +182,22 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
+
+# Django's own page speaks of "CSRF verification"; ours says what to do.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+
+# Bootstrap names its red alert "danger", not "error".
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}
+
+
+# Comments
+
+# Comments per page on the front page and in the feed. Pages are keyset
+# (?before=<id> / ?after=<id>), so any page costs the same at any board size.
+COMMENTS_PER_PAGE = 50
+# Long enough to fix a typo, short enough that a reply can trust what it
+# answered. Deleting one's own comment has no time limit.
+COMMENTS_EDIT_WINDOW = timedelta(minutes=15)
 
 
 # Brute-force throttling (django-axes). A lockout is for one username from

@@ -1,7 +1,10 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 
-from .factories import PASSWORD, UserFactory
+from comments.models import Comment
+
+from .factories import PASSWORD, CommentFactory, UserFactory
 from .processes import (
     PLAIN_HTTP,
     AppServer,
@@ -114,3 +117,26 @@ def start_app_server(collected_static, tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def make_comments(db):
+    """Makes n comments, oldest first, by many people (every 7th anonymous).
+
+    Bulk inserts, so that a board of a thousand takes a moment to make.
+    """
+
+    def make(n, commenters=10):
+        users = get_user_model().objects.bulk_create(
+            UserFactory.build_batch(commenters)
+        )
+        comments = [
+            CommentFactory.build(
+                content=f"Comment number {i}",
+                commenter=None if i % 7 == 0 else users[i % commenters],
+            )
+            for i in range(1, n + 1)
+        ]
+        return Comment.objects.bulk_create(comments)
+
+    return make

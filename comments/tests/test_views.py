@@ -8,6 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from comments.models import Comment
 
 from .factories import CommentFactory, UserFactory
+from .page_reading import posted_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +38,15 @@ class TestCommentList:
             posted=datetime.datetime(2017, 10, 13, 16, 36, tzinfo=datetime.UTC)
         )
         response = client.get(LIST_URL)
-        assertContains(response, "Posted Friday, 13 October 2017 at 16:36 by bob")
+        assert posted_lines(response) == [
+            "Posted Friday, 13 October 2017 at 16:36 by bob"
+        ]
 
     def test_comment_without_time_says_unknown_time(self, client):
         comment = CommentFactory(commenter=UserFactory(username="bob"))
         Comment.objects.filter(pk=comment.pk).update(posted=None)
         response = client.get(LIST_URL)
-        assertContains(response, "Posted at an unknown time by bob")
+        assert posted_lines(response) == ["Posted at an unknown time by bob"]
 
     def test_comment_without_commenter_says_anonymous(self, client):
         CommentFactory(commenter=None)
@@ -96,10 +99,12 @@ class TestCommentList:
 
 
 class TestPostComment:
-    def test_post_stores_comment_with_commenter_and_redirects(self, bob_client, bob):
+    def test_post_stores_comment_with_commenter_and_redirects_to_it(
+        self, bob_client, bob
+    ):
         response = bob_client.post(CREATE_URL, {"content": "Hello, world"})
-        assertRedirects(response, LIST_URL)
         comment = Comment.objects.get()
+        assertRedirects(response, f"{LIST_URL}#comment-{comment.pk}")
         assert comment.content == "Hello, world"
         assert comment.commenter == bob
         assert comment.posted is not None

@@ -1,0 +1,91 @@
+"""Error pages in the site's style, as production serves them (DEBUG off)."""
+
+import pytest
+from django.template import loader
+from django.test import Client
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertTemplateUsed
+
+from comments.models import Comment
+
+from .factories import CommentFactory, UserFactory
+
+LIST_URL = reverse("comments:list")
+SITE_STYLE = '<a class="navbar-brand" href="/">My scratchpad</a>'
+
+
+@pytest.fixture(autouse=True)
+def _production(settings):
+    settings.DEBUG = False
+
+
+@pytest.mark.django_db
+def test_unknown_address_is_a_404_in_the_sites_style(client):
+    response = client.get("/no/such/page/")
+    assertContains(response, "Page not found", status_code=404)
+    assertContains(response, SITE_STYLE, status_code=404)
+    assertTemplateUsed(response, "404.html")
+
+
+@pytest.mark.django_db
+def test_forbidden_action_is_a_403_in_the_sites_style(client, bob):
+    comment = CommentFactory(commenter=bob)
+    client.force_login(UserFactory(username="carol"))
+    response = client.post(reverse("comments:edit", args=[comment.pk]))
+    assertContains(response, "Not allowed", status_code=403)
+    assertContains(response, "Only the author can edit a comment.", status_code=403)
+    assertContains(response, SITE_STYLE, status_code=403)
+
+
+@pytest.mark.django_db
+def test_bad_request_is_a_400_in_the_sites_style(client):
+    response = client.get(LIST_URL, HTTP_HOST="evil.example")
+    assertContains(response, "Bad request", status_code=400)
+    assertContains(
+        response, "The site could not understand this request.", status_code=400
+    )
+    assertContains(response, SITE_STYLE, status_code=400)
+
+
+@pytest.mark.django_db
+def test_expired_form_is_a_403_that_says_what_to_do(bob):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(bob)
+    response = client.post(reverse("comments:create"), {"content": "stale"})
+    assertContains(
+        response,
+        "This form has expired — reload the page and try again",
+        status_code=403,
+    )
+    assertContains(response, SITE_STYLE, status_code=403)
+    # Rendered with the request: the navbar still knows who is logged in.
+    assertContains(response, "Log out", status_code=403)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_expired_login_form_says_the_same(client):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "bob", "password": "x"})
+    assertContains(response, "This form has expired", status_code=403)
+
+
+@pytest.mark.urls("comments.tests.urls")
+def test_server_error_is_a_500_in_the_sites_style_without_the_database(client):
+    # No database fixture: any query while handling the error would fail
+    # this test, as it would fail the page when the database is down.
+    client.raise_request_exception = False
+    response = client.get("/broken/")
+    assertContains(response, "Something went wrong", status_code=500)
+    assertContains(response, SITE_STYLE, status_code=500)
+
+
+def test_500_page_renders_without_a_request_context():
+    html = loader.get_template("500.html").render()
+    assert "Something went wrong" in html
+    assert SITE_STYLE in html
+
+
+def test_400_page_renders_without_a_request_context():
+    html = loader.get_template("400.html").render()
+    assert "The site could not understand this request." in html

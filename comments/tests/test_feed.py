@@ -1,0 +1,123 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from comments.models import Comment
+
+from .factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FEED_URL = reverse("comments:feed")
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
+
+
+def parse(response):
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    return ET.fromstring(response.content)
+
+
+def entries(feed):
+    return feed.findall("atom:entry", ATOM)
+
+
+def test_feed_is_at_its_address():
+    assert FEED_URL == "/feed/"
+
+
+def test_front_page_links_the_feed_for_feed_readers(client):
+    assertContains(
+        client.get(reverse("comments:list")),
+        '<link rel="alternate" type="application/atom+xml" '
+        f'title="My scratchpad: latest comments" href="{FEED_URL}">',
+    )
+
+
+def test_feed_describes_the_board(client):
+    feed = parse(client.get(FEED_URL))
+    assert feed.findtext("atom:title", namespaces=ATOM) == "My scratchpad"
+    assert feed.find("atom:link[@rel='alternate']", ATOM).get("href") == (
+        "http://testserver/"
+    )
+
+
+def test_entry_has_excerpt_author_time_and_permalink(client):
+    comment = CommentFactory(
+        content="A thought worth sharing with everyone who reads this board",
+        commenter=UserFactory(username="bob"),
+    )
+    posted = datetime.datetime(2017, 10, 13, 16, 36, tzinfo=datetime.UTC)
+    Comment.objects.filter(pk=comment.pk).update(posted=posted)
+
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:title", namespaces=ATOM) == (
+        "A thought worth sharing with everyone who reads t…"
+    )
+    assert entry.findtext("atom:author/atom:name", namespaces=ATOM) == "bob"
+    assert entry.findtext("atom:published", namespaces=ATOM) == (
+        "2017-10-13T16:36:00+00:00"
+    )
+    assert entry.findtext("atom:updated", namespaces=ATOM) == (
+        "2017-10-13T16:36:00+00:00"
+    )
+    permalink = f"http://testserver/comments/{comment.pk}/"
+    assert entry.find("atom:link", ATOM).get("href") == permalink
+    assert entry.findtext("atom:id", namespaces=ATOM) == permalink
+    assert entry.findtext("atom:summary", namespaces=ATOM) == comment.content
+
+
+def test_comment_without_commenter_is_by_anonymous(client):
+    CommentFactory(commenter=None)
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:author/atom:name", namespaces=ATOM) == "anonymous"
+
+
+def test_edited_comment_is_updated_when_edited(client):
+    comment = CommentFactory()
+    edited = timezone.now() + datetime.timedelta(minutes=5)
+    Comment.objects.filter(pk=comment.pk).update(edited=edited)
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:updated", namespaces=ATOM) == edited.isoformat()
+
+
+def test_feed_holds_the_latest_50_newest_first(client, make_comments):
+    comments = make_comments(51)
+    links = [
+        entry.find("atom:link", ATOM).get("href")
+        for entry in entries(parse(client.get(FEED_URL)))
+    ]
+    expected = [f"http://testserver/comments/{c.pk}/" for c in comments[:0:-1]]
+    assert links == expected
+
+
+def test_html_in_a_comment_stays_text_in_readers(client):
+    CommentFactory(content="<script>alert(1)</script>\nsecond line")
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    # The title is Atom text: shown as typed.
+    assert entry.findtext("atom:title", namespaces=ATOM) == (
+        "<script>alert(1)</script>\nsecond line"
+    )
+    # The summary is Atom HTML: the markup arrives escaped, line breaks kept.
+    summary = entry.find("atom:summary", ATOM)
+    assert summary.get("type") == "html"
+    assert summary.text == "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line"
+
+
+def test_feed_runs_one_query_whatever_the_board(
+    client, make_comments, django_assert_num_queries
+):
+    make_comments(300, commenters=150)
+    with django_assert_num_queries(1):
+        client.get(FEED_URL)
+
+
+def test_comment_without_a_time_is_listed_without_dates(client):
+    comment = CommentFactory(content="From before timestamps")
+    Comment.objects.filter(pk=comment.pk).update(posted=None)
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:title", namespaces=ATOM) == "From before timestamps"
+    assert entry.find("atom:published", ATOM) is None
