@@ -1,18 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from comments import views
+from comments import views as comments_views
 
 from . import views
 
 urlpatterns = [
     path("", include("comments.urls")),
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("login/", comments_views.LoginView.as_view(), name="login"),
+    path("logout/", comments_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/", comments_views.PasswordChangeView.as_view(), name="password_change"
+    ),
     path(
         "password/done/",
-        views.PasswordChangeDoneView.as_view(),
+        comments_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("admin/", admin.site.urls),
