@@ -10,6 +10,7 @@ off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 from pathlib import Path
 
 import environ
+from django.conf import global_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -98,6 +99,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Django's own hashers, then the one that checks the werkzeug hashes of users
+# imported from the Flask tutorial's site: after the first successful login
+# Django stores such a password again with the first (preferred) hasher.
+PASSWORD_HASHERS = [
+    *global_settings.PASSWORD_HASHERS,
+    "comments.hashers.WerkzeugPasswordHasher",
 ]
 
 LOGIN_URL = "login"
