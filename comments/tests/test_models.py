@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from comments.models import Comment
+from comments.models import Comment, ImportedComment
 
 from .factories import CommentFactory
 
@@ -28,3 +31,24 @@ def test_content_longer_than_4096_fails_validation():
 def test_comments_are_ordered_by_insertion():
     ids = [CommentFactory().pk for _ in range(3)]
     assert list(Comment.objects.values_list("pk", flat=True)) == ids
+
+
+def test_posted_given_at_creation_is_kept():
+    # Imported history keeps its own times.
+    then = datetime.datetime(2017, 10, 13, 16, 36, tzinfo=datetime.UTC)
+    comment = CommentFactory(posted=then)
+    comment.refresh_from_db()
+    assert comment.posted == then
+
+
+def test_posted_may_be_unknown():
+    comment = CommentFactory(posted=None)
+    comment.refresh_from_db()
+    assert comment.posted is None
+
+
+def test_imported_comment_is_remembered_once_per_source():
+    ImportedComment.objects.create(source="sqlite:///flask.db", source_id=1)
+    ImportedComment.objects.create(source="sqlite:///other.db", source_id=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportedComment.objects.create(source="sqlite:///flask.db", source_id=1)
