@@ -544,6 +544,15 @@ class TestBadInput:
             run_import(url)
             assert imported_contents() == ["x"]
 
+    def test_error_names_the_source_without_its_password(self):
+        # The PythonAnywhere form: the database name holds a "$".
+        url = "mysql://bob:s3cr%40t@127.0.0.1:1/bob$comments"
+        with pytest.raises(CommandError) as excinfo:
+            run_import(url)
+        message = str(excinfo.value)
+        assert "mysql://bob@127.0.0.1:1/bob$comments" in message
+        assert "s3cr" not in message
+
     def test_file_that_is_not_a_database(self, tmp_path):
         not_a_database = tmp_path / "notes.txt"
         not_a_database.write_text("just some notes\n" * 100)
