@@ -35,20 +35,22 @@ def main():
     users = User.objects.bulk_create(
         User(username=f"reader{n}", password=password) for n in range(args.users)
     )
-    # auto_now_add would stamp every row with the same instant; a board's
-    # history spreads over years.
-    Comment._meta.get_field("posted").auto_now_add = False
     rng = random.Random(0)
     start = datetime.datetime(2017, 10, 13, 16, 36, tzinfo=datetime.UTC)
     for offset in range(0, args.comments, BATCH_SIZE):
-        Comment.objects.bulk_create(
+        numbers = range(offset, min(offset + BATCH_SIZE, args.comments))
+        comments = Comment.objects.bulk_create(
             Comment(
                 content=f"Comment number {n}. " * rng.randint(1, 8),
-                posted=start + datetime.timedelta(minutes=n),
                 commenter=rng.choice(users),
             )
-            for n in range(offset, min(offset + BATCH_SIZE, args.comments))
+            for n in numbers
         )
+        # auto_now_add stamped every row with the same instant; a board's
+        # history spreads over years.
+        for n, comment in zip(numbers, comments, strict=True):
+            comment.posted = start + datetime.timedelta(minutes=n)
+        Comment.objects.bulk_update(comments, ["posted"], batch_size=1000)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,28 @@ class Comment(models.Model):
             and self.commenter_id is not None
             and self.commenter_id == user.pk
         )
+
+
+class ImportedComment(models.Model):
+    """A comment row of a Flask tutorial database that has been imported.
+
+    Remembered so that importing the same database again adds only what is
+    new there. Kept even when the comment is later deleted here, so that a
+    comment removed by staff does not come back with the next import.
+    """
+
+    # The source database, as the importer names it (its URL without the
+    # password, or the SQLite file's absolute path).
+    source = models.CharField(max_length=255)
+    source_id = models.BigIntegerField()
+    imported = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"], name="unique_imported_comment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} #{self.source_id}"

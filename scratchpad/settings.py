@@ -164,12 +164,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Argon2 for every new password. The others still verify older hashes, and
-# Django re-hashes those with Argon2 at the next successful login.
+# Django re-hashes those with Argon2 at the next successful login; the last
+# checks the werkzeug hashes of users imported from the Flask tutorial's
+# site, the same way.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "comments.hashers.WerkzeugPasswordHasher",
 ]
 
 # django-axes first, so that a locked-out pair never reaches the password

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from comments.models import Comment
+from comments.models import Comment, ImportedComment
 
 from .factories import CommentFactory
 
@@ -28,3 +29,18 @@ def test_content_longer_than_4096_fails_validation():
 def test_comments_are_ordered_by_insertion():
     ids = [CommentFactory().pk for _ in range(3)]
     assert list(Comment.objects.values_list("pk", flat=True)) == ids
+
+
+def test_posted_may_be_unknown():
+    # Rows from before the Flask site stored times have none.
+    comment = CommentFactory()
+    Comment.objects.filter(pk=comment.pk).update(posted=None)
+    comment.refresh_from_db()
+    assert comment.posted is None
+
+
+def test_imported_comment_is_remembered_once_per_source():
+    ImportedComment.objects.create(source="sqlite:///flask.db", source_id=1)
+    ImportedComment.objects.create(source="sqlite:///other.db", source_id=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportedComment.objects.create(source="sqlite:///flask.db", source_id=1)

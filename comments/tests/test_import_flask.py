@@ -1,0 +1,668 @@
+"""import_flask_scratchpad: moving the Flask tutorial's site over."""
+
+import datetime
+import io
+import os
+import pty
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import get_hasher, identify_hasher
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertRedirects
+from werkzeug.security import generate_password_hash
+
+from comments.importer import BATCH_SIZE, FlaskSource, import_flask_database
+from comments.models import Comment, ImportedComment
+
+from .factories import UserFactory
+from .flask_sources import FINAL, MySQLFlaskDatabase, SQLiteFlaskDatabase
+from .test_hashers import LEGACY_HASHES, LEGACY_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+LIST_URL = reverse("comments:list")
+LOGIN_URL = reverse("login")
+
+# Sources on SQLite always; on MariaDB too when the suite runs on it.
+SOURCE_BACKENDS = ["sqlite"]
+if connection.vendor == "mysql":
+    SOURCE_BACKENDS.append("mysql")
+
+UTC = datetime.UTC
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(params=SOURCE_BACKENDS)
+def make_source(request, tmp_path):
+    made = []
+
+    def make(stage=FINAL):
+        if request.param == "mysql":
+            source = MySQLFlaskDatabase.create(connection.settings_dict, stage)
+        else:
+            source = SQLiteFlaskDatabase.create(
+                tmp_path / f"flask{len(made)}.db", stage
+            )
+        made.append(source)
+        return source
+
+    yield make
+    for source in made:
+        source.drop()
+
+
+@pytest.fixture
+def source(make_source):
+    return make_source(FINAL)
+
+
+@pytest.fixture
+def sqlite_source(tmp_path):
+    # What only SQLite lets the Flask site store: it enforces no length and
+    # no type.
+    source = SQLiteFlaskDatabase.create(tmp_path / "flask.db", FINAL)
+    yield source
+    source.drop()
+
+
+@pytest.fixture
+def mysql_source():
+    source = MySQLFlaskDatabase.create(connection.settings_dict, FINAL)
+    yield source
+    source.drop()
+
+
+@pytest.fixture
+def production_hashers(settings):
+    # The suite's conftest hashes with MD5 alone; logging in imported users
+    # must go through the real chain so that the upgrade is the real one.
+    from scratchpad import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+
+
+def run_import(source_url, *args, stdout=None):
+    stdout = stdout or io.StringIO()
+    call_command(
+        "import_flask_scratchpad",
+        source_url,
+        *args,
+        stdout=stdout,
+        stderr=io.StringIO(),
+    )
+    return stdout.getvalue()
+
+
+def imported_contents():
+    return list(Comment.objects.values_list("content", flat=True))
+
+
+def nothing_written():
+    return (
+        not Comment.objects.exists()
+        and not User.objects.exists()
+        and not ImportedComment.objects.exists()
+    )
+
+
+class TestStages:
+    def test_first_stage_imports_comments_without_time_or_commenter(self, make_source):
+        source = make_source(1)
+        source.add_comment("From part one")
+        output = run_import(source.url)
+        assert "the first tutorial's: comments only" in output
+        assert "times and commenters unknown" in output
+        comment = Comment.objects.get()
+        assert comment.content == "From part one"
+        assert comment.posted is None
+        assert comment.commenter is None
+
+    def test_stage_with_times_keeps_them_and_has_no_commenters(self, make_source):
+        source = make_source(2)
+        source.add_comment("timed", datetime.datetime(2017, 10, 13, 16, 36))
+        output = run_import(source.url)
+        assert "comments with times, before users moved to the database" in output
+        assert "commenters unknown" in output
+        assert "Alembic revision 0b78e577771d" in output
+        comment = Comment.objects.get()
+        assert comment.posted == datetime.datetime(2017, 10, 13, 16, 36, tzinfo=UTC)
+        assert comment.commenter is None
+
+    def test_stage_with_users_imports_them_before_comments_name_them(self, make_source):
+        source = make_source(3)
+        source.add_user("bob", generate_password_hash("pw", method="pbkdf2:sha1:1000"))
+        source.add_comment("by someone", datetime.datetime(2017, 10, 13, 16, 36))
+        output = run_import(source.url)
+        assert "users in the database, comments not yet linked to them" in output
+        assert User.objects.get().username == "bob"
+        assert Comment.objects.get().commenter is None
+
+    def test_final_stage_links_comments_to_their_commenters(self, source):
+        bob = source.add_user("bob", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        source.add_comment("by bob", datetime.datetime(2017, 10, 13, 16, 36), bob)
+        source.add_comment("by nobody", datetime.datetime(2017, 10, 14, 9, 0))
+        output = run_import(source.url)
+        assert "its final stage: users, comments with times and commenters" in output
+        by_bob, by_nobody = Comment.objects.all()
+        assert by_bob.commenter.username == "bob"
+        assert by_nobody.commenter is None
+
+
+class TestUsersAndPasswords:
+    # The werkzeug methods of the tutorial's history, and their passwords.
+    USERS = {
+        "admin": ("scrypt", "new-secret"),
+        "bob": ("pbkdf2:sha256:50000", "super-secret"),
+        "caroline": ("pbkdf2:sha256:600000", "8fwe5jYCE98lXl0ZovYW"),
+        "dave": ("pbkdf2:sha1:1000", "less-secret"),
+    }
+
+    @pytest.fixture
+    def passwords(self, source):
+        """Adds the users to the source; gives their passwords."""
+        passwords = {}
+        for username, (method, password) in self.USERS.items():
+            werkzeug_hash = generate_password_hash(password, method=method)
+            # A strict MySQL refused the 162-character scrypt hashes.
+            if len(werkzeug_hash) <= 128 or source.holds_long_text:
+                source.add_user(username, werkzeug_hash)
+                passwords[username] = password
+        source.add_user("erin", LEGACY_HASHES[0])
+        passwords["erin"] = LEGACY_PASSWORD
+        return passwords
+
+    def test_every_user_logs_in_with_the_old_password_and_is_upgraded(
+        self, client, source, passwords, production_hashers
+    ):
+        output = run_import(source.url)
+        assert f"Users: {len(passwords)} created, 0 matched" in output
+        assert f"Passwords: {len(passwords)} kept, 0 unusable." in output
+        for username, password in passwords.items():
+            user = User.objects.get(username=username)
+            assert user.password.startswith("werkzeug$")
+            response = client.post(
+                LOGIN_URL, {"username": username, "password": password}
+            )
+            assertRedirects(response, LIST_URL)
+            assert client.session["_auth_user_id"] == str(user.pk)
+            # Django stored the password again with the preferred hasher.
+            user.refresh_from_db()
+            assert identify_hasher(user.password).algorithm == get_hasher().algorithm
+            client.logout()
+        # And the new hash holds the same password.
+        response = client.post(
+            LOGIN_URL, {"username": "bob", "password": passwords["bob"]}
+        )
+        assertRedirects(response, LIST_URL)
+
+    def test_wrong_password_is_refused_and_nothing_is_upgraded(
+        self, client, source, passwords, production_hashers
+    ):
+        run_import(source.url)
+        response = client.post(LOGIN_URL, {"username": "bob", "password": "wrong"})
+        assertContains(response, "Incorrect username or password")
+        assert User.objects.get(username="bob").password.startswith("werkzeug$")
+
+    def test_hash_cut_short_by_mysql_gives_an_unusable_password(self, make_source):
+        source = make_source()
+        # MySQL without strict mode kept the first 128 characters of a
+        # 162-character scrypt hash; SQLite would have kept it whole.
+        werkzeug_hash = generate_password_hash("pw")
+        if source.holds_long_text:
+            werkzeug_hash = werkzeug_hash[:128]
+        else:
+            source.execute("SET SESSION sql_mode = ''")
+        source.add_user("frank", werkzeug_hash)
+        output = run_import(source.url)
+        frank = User.objects.get(username="frank")
+        assert len(frank.password) > 0
+        assert not frank.has_usable_password()
+        assert "Passwords: 0 kept, 1 unusable." in output
+        assert "Staff must set a new password for: frank" in output
+
+    def test_unknown_hash_format_gives_an_unusable_password(self, source):
+        source.add_user("gina", "plain$$gina's password")
+        source.add_user("hank", "$2b$12$bcrypt.looking.hash")
+        source.add_user("ivy", None)
+        output = run_import(source.url)
+        assert not any(user.has_usable_password() for user in User.objects.all())
+        assert "Staff must set a new password for: gina, hank, ivy" in output
+
+    def test_existing_user_is_matched_and_keeps_its_password(
+        self, client, source, password
+    ):
+        UserFactory(username="bob")
+        flask_id = source.add_user(
+            "bob", generate_password_hash("flask-pw", "pbkdf2:sha1:1000")
+        )
+        source.add_comment("from flask", None, flask_id)
+        output = run_import(source.url)
+        assert "Users: 0 created, 1 matched" in output
+        bob = User.objects.get()
+        assert bob.check_password(password)
+        assert not bob.check_password("flask-pw")
+        assert Comment.objects.get().commenter == bob
+
+    def test_user_without_a_username_is_refused_and_listed(self, source):
+        nameless = source.add_user(
+            None, generate_password_hash("pw", "pbkdf2:sha1:1000")
+        )
+        blank = source.add_user("  ", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        source.add_comment("by the nameless one", None, nameless)
+        out = io.StringIO()
+        with pytest.raises(
+            CommandError,
+            match=r"Source rows not imported: 2 \(listed above\); everything else was.",
+        ):
+            run_import(source.url, stdout=out)
+        assert f"  {nameless}: its username is NULL" in out.getvalue()
+        assert f"  {blank}: its username is empty" in out.getvalue()
+        assert not User.objects.exists()
+        assert Comment.objects.get().commenter is None
+
+    def test_two_source_users_with_one_name_become_one_user(
+        self, sqlite_source, production_hashers
+    ):
+        first = sqlite_source.add_user(
+            "bob", generate_password_hash("first", "pbkdf2:sha1:1000")
+        )
+        second = sqlite_source.add_user(
+            "bob", generate_password_hash("second", "pbkdf2:sha1:1000")
+        )
+        sqlite_source.add_comment("one", None, first)
+        sqlite_source.add_comment("two", None, second)
+        run_import(sqlite_source.url)
+        bob = User.objects.get()
+        # The Flask site logged in the first of them.
+        assert bob.check_password("first")
+        assert [c.commenter for c in Comment.objects.all()] == [bob, bob]
+
+    def test_admin_shows_an_imported_password_without_revealing_it(
+        self, source, staff_client, production_hashers
+    ):
+        werkzeug_hash = generate_password_hash("pw", "pbkdf2:sha256:50000")
+        source.add_user("bob", werkzeug_hash)
+        run_import(source.url)
+        bob = User.objects.get(username="bob")
+        response = staff_client.get(reverse("admin:auth_user_change", args=[bob.pk]))
+        assertContains(response, "werkzeug")
+        assertContains(response, "pbkdf2:sha256:50000")
+        page = response.content.decode()
+        assert werkzeug_hash.split("$")[2] not in page
+        assert bob.password.rsplit("$", 1)[1] not in page
+
+
+class TestComments:
+    TEXTS = [
+        "Plain words",
+        "CRLF line one\r\nline two",
+        "LF line one\nline two\n",
+        "   leading and trailing whitespace\t ",
+        "",
+        "Ünïcödé, 中文 and emoji 🎉👋🏽",
+        "<script>alert('x')</script>",
+        "é" * 4096,
+    ]
+
+    def test_text_is_imported_exactly_as_stored(self, source):
+        for text in self.TEXTS:
+            source.add_comment(text)
+        run_import(source.url)
+        assert imported_contents() == self.TEXTS
+
+    def test_source_order_is_kept(self, source):
+        for id in [30, 4, 17, 5]:
+            source.add_comment(f"comment {id}", id=id)
+        run_import(source.url)
+        assert imported_contents() == [f"comment {id}" for id in [4, 5, 17, 30]]
+
+    def test_naive_times_are_read_in_the_source_timezone(self, source):
+        source.add_comment("summer", datetime.datetime(2017, 7, 1, 12, 0, 30))
+        source.add_comment("winter", datetime.datetime(2017, 12, 1, 12, 0))
+        run_import(source.url, "--source-timezone", "Europe/London")
+        summer, winter = Comment.objects.all()
+        assert summer.posted == datetime.datetime(2017, 7, 1, 11, 0, 30, tzinfo=UTC)
+        assert winter.posted == datetime.datetime(2017, 12, 1, 12, 0, tzinfo=UTC)
+
+    def test_fractions_of_a_second_are_kept(self, sqlite_source):
+        # SQLAlchemy stored microseconds in SQLite; MySQL's DATETIME has none.
+        sqlite_source.add_comment("x", datetime.datetime(2017, 7, 1, 12, 0, 0, 123456))
+        run_import(sqlite_source.url)
+        assert Comment.objects.get().posted.microsecond == 123456
+
+    def test_times_default_to_utc(self, source):
+        source.add_comment("noon", datetime.datetime(2017, 7, 1, 12, 0))
+        run_import(source.url)
+        assert Comment.objects.get().posted == datetime.datetime(
+            2017, 7, 1, 12, 0, tzinfo=UTC
+        )
+
+    def test_unknown_time_zone_is_refused_before_anything(self, source):
+        source.add_comment("x")
+        with pytest.raises(CommandError, match="Unknown time zone 'Mars/Olympus'"):
+            run_import(source.url, "--source-timezone", "Mars/Olympus")
+        assert nothing_written()
+
+    def test_missing_commenter_reads_as_anonymous(self, sqlite_source):
+        sqlite_source.add_comment("orphan", None, 99)
+        run_import(sqlite_source.url)
+        assert Comment.objects.get().commenter is None
+
+    def test_page_shows_the_comments_as_the_flask_site_did(self, client, source):
+        bob = source.add_user("bob", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        source.add_comment(
+            "Hello from 2017", datetime.datetime(2017, 10, 13, 16, 36), bob
+        )
+        source.add_comment("<script>alert(1)</script> 🎉")
+        run_import(source.url, "--source-timezone", "Europe/Berlin")
+        response = client.get(LIST_URL)
+        assertContains(response, "Hello from 2017")
+        # 16:36 in Berlin is 14:36 UTC: the page's text is in UTC, and its
+        # script shows a Berlin reader the 16:36 the Flask site showed.
+        assertContains(response, '<time datetime="2017-10-13T14:36:00Z" title="UTC">')
+        assertContains(response, "Friday, 13 October 2017 at 14:36</time></a> by bob")
+        assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt; 🎉")
+        text = re.sub(r"<[^>]+>", "", response.content.decode())
+        assert "Posted at an unknown time by anonymous" in text
+
+
+class TestRefusedRows:
+    def test_rows_the_site_cannot_hold_are_listed_and_the_rest_imported(
+        self, sqlite_source
+    ):
+        sqlite_source.add_comment("before", id=1)
+        sqlite_source.add_comment("x" * 4097, id=2)
+        sqlite_source.add_comment("nul\x00inside", id=3)
+        sqlite_source.add_comment(None, id=4)
+        sqlite_source.add_comment("after", id=5)
+        out = io.StringIO()
+        with pytest.raises(
+            CommandError, match=r"Source rows not imported: 3 \(listed above\)"
+        ):
+            run_import(sqlite_source.url, stdout=out)
+        assert imported_contents() == ["before", "after"]
+        output = out.getvalue()
+        assert "Comments: 2 imported, 0 already there, 3 refused." in output
+        assert "  2: its text is 4097 characters long, more than 4096" in output
+        assert "  3: its text contains a NUL character" in output
+        assert "  4: its text is NULL" in output
+
+    def test_nul_is_refused_from_either_database(self, source):
+        source.add_comment("nul\x00inside")
+        source.add_comment("fine")
+        with pytest.raises(CommandError):
+            run_import(source.url)
+        assert imported_contents() == ["fine"]
+
+    def test_text_that_is_not_utf8_is_refused(self, sqlite_source):
+        sqlite_source.execute(
+            "INSERT INTO comments (id, content) VALUES (1, CAST(X'FF61' AS TEXT))"
+        )
+        sqlite_source.execute("INSERT INTO comments (id, content) VALUES (2, X'6869')")
+        out = io.StringIO()
+        with pytest.raises(CommandError):
+            run_import(sqlite_source.url, stdout=out)
+        assert "  1: its text is not valid UTF-8" in out.getvalue()
+        assert "  2: its text is not text" in out.getvalue()
+
+    def test_time_that_is_not_a_time_is_refused(self, sqlite_source):
+        sqlite_source.execute(
+            "INSERT INTO comments (id, content, posted) VALUES (1, 'x', 'yesterday')"
+        )
+        out = io.StringIO()
+        with pytest.raises(CommandError):
+            run_import(sqlite_source.url, stdout=out)
+        assert "  1: its time 'yesterday' is not a date and time" in out.getvalue()
+
+    def test_strict_writes_nothing_when_a_row_is_refused(self, sqlite_source):
+        sqlite_source.add_user("bob", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        sqlite_source.add_comment("fine")
+        sqlite_source.add_comment("x" * 5000, id=7)
+        out = io.StringIO()
+        with pytest.raises(CommandError, match=r"Nothing was imported \(--strict\)"):
+            run_import(sqlite_source.url, "--strict", stdout=out)
+        assert "  7: its text is 5000 characters long" in out.getvalue()
+        assert nothing_written()
+
+    def test_strict_imports_everything_when_nothing_is_refused(self, source):
+        source.add_comment("fine")
+        output = run_import(source.url, "--strict")
+        assert "Comments: 1 imported" in output
+        assert imported_contents() == ["fine"]
+
+
+class TestRepeating:
+    def test_second_run_imports_nothing_twice(self, source):
+        bob = source.add_user("bob", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        source.add_comment("one", None, bob)
+        source.add_comment("two")
+        run_import(source.url)
+        output = run_import(source.url)
+        assert "Users: 0 created, 1 matched" in output
+        assert "Comments: 0 imported, 2 already there, 0 refused." in output
+        assert imported_contents() == ["one", "two"]
+        assert User.objects.count() == 1
+
+    def test_new_source_comments_are_imported_on_the_next_run(self, source):
+        source.add_comment("old")
+        run_import(source.url)
+        source.add_comment("new")
+        output = run_import(source.url)
+        assert "Comments: 1 imported, 1 already there" in output
+        assert imported_contents() == ["old", "new"]
+
+    def test_comment_deleted_here_is_not_imported_again(self, source):
+        source.add_comment("spam")
+        run_import(source.url)
+        Comment.objects.get().delete()
+        output = run_import(source.url)
+        assert "Comments: 0 imported, 1 already there" in output
+        assert not Comment.objects.exists()
+
+    def test_another_source_with_the_same_ids_is_imported_too(self, make_source):
+        first, second = make_source(), make_source()
+        first.add_comment("from the first site")
+        second.add_comment("from the second site")
+        run_import(first.url)
+        run_import(second.url)
+        assert imported_contents() == ["from the first site", "from the second site"]
+
+    def test_relative_and_absolute_paths_name_the_same_source(
+        self, sqlite_source, tmp_path, monkeypatch
+    ):
+        sqlite_source.add_comment("once")
+        run_import(sqlite_source.url)
+        monkeypatch.chdir(tmp_path)
+        output = run_import("sqlite:///flask.db")
+        assert "Comments: 0 imported, 1 already there" in output
+
+
+class TestDryRun:
+    def test_dry_run_reports_and_writes_nothing(self, source):
+        bob = source.add_user("bob", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        source.add_comment("one", None, bob)
+        source.add_comment("two")
+        output = run_import(source.url, "--dry-run")
+        assert "Dry run: nothing will be written." in output
+        assert "Users: 1 to create, 0 matched" in output
+        assert "Comments: 2 to import, 0 already there, 0 refused." in output
+        assert nothing_written()
+
+    def test_dry_run_lists_what_it_would_refuse(self, sqlite_source):
+        sqlite_source.add_comment("fine")
+        sqlite_source.add_comment("x" * 4097, id=9)
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="that would not be imported: 1"):
+            run_import(sqlite_source.url, "--dry-run", stdout=out)
+        assert "Comments: 1 to import, 0 already there, 1 refused." in out.getvalue()
+        assert "  9: its text is 4097 characters long" in out.getvalue()
+        assert nothing_written()
+
+    def test_dry_run_after_an_import_reports_only_what_is_new(self, source):
+        source.add_comment("old")
+        run_import(source.url)
+        source.add_comment("new")
+        output = run_import(source.url, "--dry-run")
+        assert "Comments: 1 to import, 1 already there" in output
+        assert imported_contents() == ["old"]
+
+
+class TestBadInput:
+    def test_unreachable_server(self):
+        with pytest.raises(CommandError, match="Cannot connect to mysql://"):
+            run_import("mysql://scratchpad:pw@127.0.0.1:1/comments")
+        assert nothing_written()
+
+    if "mysql" in SOURCE_BACKENDS:
+
+        def test_wrong_credentials(self, mysql_source):
+            mysql_source.add_comment("x")
+            host = connection.settings_dict["HOST"] or "localhost"
+            url = f"mysql://nobody:wrong@{host}/{mysql_source.name}"
+            with pytest.raises(CommandError, match="Access denied"):
+                run_import(url)
+            assert nothing_written()
+
+        def test_database_that_does_not_exist(self):
+            user = connection.settings_dict["USER"]
+            host = connection.settings_dict["HOST"] or "localhost"
+            with pytest.raises(CommandError, match="Unknown database"):
+                run_import(f"mysql://{user}@{host}/imp_no_such_database")
+
+        def test_sqlalchemy_url_of_the_flask_app_is_accepted(self, mysql_source):
+            mysql_source.add_comment("x")
+            url = mysql_source.url.replace("mysql://", "mysql+mysqlconnector://")
+            run_import(url)
+            assert imported_contents() == ["x"]
+
+    def test_error_names_the_source_without_its_password(self):
+        # The PythonAnywhere form: the database name holds a "$".
+        url = "mysql://bob:s3cr%40t@127.0.0.1:1/bob$comments"
+        with pytest.raises(CommandError) as excinfo:
+            run_import(url)
+        message = str(excinfo.value)
+        assert "mysql://bob@127.0.0.1:1/bob$comments" in message
+        assert "s3cr" not in message
+
+    def test_file_that_is_not_a_database(self, tmp_path):
+        not_a_database = tmp_path / "notes.txt"
+        not_a_database.write_text("just some notes\n" * 100)
+        with pytest.raises(CommandError, match="file is not a database"):
+            run_import(f"sqlite:///{not_a_database}")
+        assert nothing_written()
+
+    def test_missing_file_is_not_created(self, tmp_path):
+        missing = tmp_path / "missing.db"
+        with pytest.raises(CommandError, match="There is no SQLite database file"):
+            run_import(f"sqlite:///{missing}")
+        assert not missing.exists()
+
+    def test_database_without_the_tutorial_tables(self, tmp_path):
+        other = tmp_path / "other.db"
+        sqlite3.connect(other).execute("CREATE TABLE posts (id INTEGER, body TEXT)")
+        with pytest.raises(CommandError, match="has no comments table"):
+            run_import(f"sqlite:///{other}")
+        assert nothing_written()
+
+    def test_comments_table_of_another_shape(self, tmp_path):
+        other = tmp_path / "other.db"
+        sqlite3.connect(other).execute("CREATE TABLE comments (id INTEGER, body TEXT)")
+        with pytest.raises(CommandError, match="has no id or content column"):
+            run_import(f"sqlite:///{other}")
+
+    @pytest.mark.parametrize(
+        "url", ["postgres://localhost/comments", "/path/to/flask.db", "flask.db"]
+    )
+    def test_unsupported_url(self, url):
+        with pytest.raises(CommandError, match="must be a mysql://"):
+            run_import(url)
+
+    def test_error_is_one_line_and_exits_non_zero(self):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "import_flask_scratchpad",
+                "sqlite:////nowhere.db",
+            ],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode != 0
+        assert result.stderr.strip().splitlines() == [
+            "CommandError: There is no SQLite database file at /nowhere.db."
+        ]
+
+
+class TestLargeImports:
+    @pytest.fixture
+    def many(self, source):
+        source.add_comments(f"comment {n}" for n in range(BATCH_SIZE * 2 + 3))
+        return source
+
+    def test_many_comments_are_written_in_batches(
+        self, many, django_assert_max_num_queries
+    ):
+        with django_assert_max_num_queries(20):
+            run_import(many.url)
+        contents = imported_contents()
+        assert len(contents) == BATCH_SIZE * 2 + 3
+        assert contents == [f"comment {n}" for n in range(BATCH_SIZE * 2 + 3)]
+
+    def test_interrupted_import_leaves_nothing(self, many):
+        def interrupt(done, total):
+            raise KeyboardInterrupt
+
+        source = FlaskSource.open(many.url)
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                import_flask_database(
+                    source,
+                    source_timezone=ZoneInfo("UTC"),
+                    progress=interrupt,
+                )
+        finally:
+            source.close()
+        assert nothing_written()
+
+    def test_progress_bar_is_drawn_on_a_terminal(self, many):
+        controller, terminal = pty.openpty()
+        with os.fdopen(terminal, "w") as stderr:
+            call_command(
+                "import_flask_scratchpad", many.url, stdout=io.StringIO(), stderr=stderr
+            )
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        os.close(controller)
+        drawn = drawn.decode()
+        total = BATCH_SIZE * 2 + 3
+        assert f"\r[{'#' * 30}] {total:,}/{total:,} comments" in drawn
+        assert f"{BATCH_SIZE:,}/{total:,} comments" in drawn
+
+    def test_no_progress_bar_when_not_on_a_terminal(self, many):
+        stderr = io.StringIO()
+        call_command(
+            "import_flask_scratchpad", many.url, stdout=io.StringIO(), stderr=stderr
+        )
+        assert stderr.getvalue() == ""
