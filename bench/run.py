@@ -264,7 +264,8 @@ def post_for(base_url, username, seconds, tally):
             failed += 1
             connection.close()
             continue
-        if response.status == 302 and response.getheader("Location") == "/":
+        location = urllib.parse.urlsplit(response.getheader("Location") or "")
+        if response.status == 302 and location.path == "/":
             acknowledged += 1
         else:
             failed += 1
