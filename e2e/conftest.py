@@ -164,8 +164,9 @@ def new_context(browser, live_server, request):
             f"Content-Security-Policy violation on {source['page'].url}: {violation}"
         )
 
-    def new_context():
-        context = browser.new_context(base_url=live_server.url)
+    def new_context(**options):
+        # options: Playwright's, such as timezone_id for the reader's zone.
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("dialog", on_dialog)
         context.on("console", on_console)
