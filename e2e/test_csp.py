@@ -53,6 +53,8 @@ def test_no_page_breaks_the_policy(page, staff, make_comments, password):
     visit("admin comments", reverse("admin:comments_comment_changelist"))
     visit("admin comment", reverse("admin:comments_comment_change", args=[own.pk]))
     visit("admin add user", reverse("admin:auth_user_add"))
+    visit("admin lockouts", reverse("admin:axes_accessattempt_changelist"))
+    visit("admin access log", reverse("admin:axes_accesslog_changelist"))
 
     visit("front page, logged in", reverse("comments:list"))
     visit("edit", reverse("comments:edit", args=[own.pk]))
