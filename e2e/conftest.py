@@ -21,6 +21,7 @@ from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
+from comments.models import Comment
 from comments.tests.factories import PASSWORD, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -41,6 +42,23 @@ CHROMIUM_ARGS = [
 # after ten seconds (on a busy machine) never will, and waiting Playwright's
 # default thirty only makes a failure slow.
 TIMEOUT_MS = 10_000
+
+# Chromium fires securitypolicyviolation in the page for everything its
+# policy blocked (an inline script or style, a foreign source). Each page
+# keeps them in window.cspViolations and passes them on to the test. Added
+# before the page's own scripts run.
+CSP_REPORTER = "reportCspViolation"
+RECORD_CSP_VIOLATIONS = f"""
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {{
+  const violation =
+    `${{event.effectiveDirective}} blocked ${{event.blockedURI || "inline"}}` +
+    ` at ${{event.sourceFile || event.documentURI}}:${{event.lineNumber}}` +
+    (event.sample ? ` (${{event.sample}})` : "");
+  window.cspViolations.push(violation);
+  window.{CSP_REPORTER}?.(violation);
+}});
+"""
 
 HERE = Path(__file__).resolve().parent
 phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -118,7 +136,8 @@ def new_context(browser, live_server, request):
 
     Fails the test if any page opens a dialog (``alert()`` run by injected
     script), throws an uncaught error, logs an error to the console (a
-    blocked script) or fails to load a stylesheet, script or image.
+    blocked script), breaks its Content-Security-Policy or fails to load a
+    stylesheet, script, image or icon.
     """
     contexts = []
     problems = []
@@ -136,17 +155,18 @@ def new_context(browser, live_server, request):
 
     def on_response(response):
         # A page itself may answer with an error on purpose (a 404 page, a
-        # refusal); what it loads never should. The site has no icon, and
-        # Chromium asks for /favicon.ico regardless.
-        if (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and not response.url.endswith("/favicon.ico")
-        ):
+        # refusal); what it loads never should.
+        if response.status >= 400 and response.request.resource_type != "document":
             problems.append(f"{response.status} for {response.url}")
 
-    def new_context():
-        context = browser.new_context(base_url=live_server.url)
+    def on_csp_violation(source, violation):
+        problems.append(
+            f"Content-Security-Policy violation on {source['page'].url}: {violation}"
+        )
+
+    def new_context(**options):
+        # options: Playwright's, such as timezone_id for the reader's zone.
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("dialog", on_dialog)
         context.on("console", on_console)
@@ -154,6 +174,8 @@ def new_context(browser, live_server, request):
         context.on(
             "weberror", lambda error: problems.append(f"uncaught error: {error.error}")
         )
+        context.expose_binding(CSP_REPORTER, on_csp_violation)
+        context.add_init_script(RECORD_CSP_VIOLATIONS)
         contexts.append(context)
         return context
 
@@ -251,3 +273,17 @@ def staff_page(page, staff):
         page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     return page
+
+
+@pytest.fixture
+def make_comments(transactional_db):
+    """Makes n comments by alice, oldest first, "Comment number 1" to n."""
+
+    def make(n):
+        alice = UserFactory(username="alice")
+        return Comment.objects.bulk_create(
+            Comment(content=f"Comment number {i}", commenter=alice)
+            for i in range(1, n + 1)
+        )
+
+    return make

@@ -47,9 +47,10 @@ def board(transactional_db):
     return staff
 
 
-def test_screenshots(context, board, log_in):
+def test_screenshots(new_context, board, log_in):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page = context.new_page()
+    # The times as the server writes them, whatever this machine's zone.
+    page = new_context(timezone_id="UTC").new_page()
     page.set_viewport_size(VIEWPORT)
     # No half-drawn focus rings: the same pages give the same pictures.
     page.emulate_media(reduced_motion="reduce")
@@ -68,8 +69,15 @@ def test_screenshots(context, board, log_in):
     expect(page.get_by_role("alert")).to_be_visible()
     shoot("login-error")
 
+    # With its welcome message, and bob's own comments' Delete links.
     log_in(page, "bob")
     shoot("front-logged-in")
+
+    # A comment's time is its permanent link, which marks it on arrival.
+    carols = Comment.objects.get(commenter__username="carol")
+    page.goto(carols.get_absolute_url())
+    expect(page.locator(f"#comment-{carols.pk}")).to_be_in_viewport()
+    shoot("permalink")
 
     page.get_by_role("button", name="Log out").click()
     page.set_viewport_size(ADMIN_VIEWPORT)

@@ -93,3 +93,68 @@ def test_log_in_and_post_with_the_keyboard_alone(page, bob, password):
     page.keyboard.press("Enter")
     expect(page.locator(".comment")).to_contain_text("Typed without a mouse")
     assert Comment.objects.get().commenter == bob
+
+
+@pytest.fixture
+def bobs_comment(bob):
+    return CommentFactory(content="Bob's own comment.", commenter=bob)
+
+
+def test_password_change_page_with_errors(bob_page, password):
+    bob_page.goto(reverse("password_change"))
+    assert_no_blocking_violations(bob_page)
+    bob_page.get_by_label("Old password").fill("not the old one")
+    bob_page.get_by_label("New password", exact=True).fill("bob")
+    bob_page.get_by_label("New password confirmation").fill("bob")
+    bob_page.get_by_role("button", name="Change password").click()
+    expect(bob_page.get_by_role("main")).to_contain_text("This password is too short.")
+    assert_no_blocking_violations(bob_page)
+
+
+def test_password_changed_page(bob_page, password):
+    bob_page.goto(reverse("password_change"))
+    bob_page.get_by_label("Old password").fill(password)
+    bob_page.get_by_label("New password", exact=True).fill("a new and long passphrase")
+    bob_page.get_by_label("New password confirmation").fill("a new and long passphrase")
+    bob_page.get_by_role("button", name="Change password").click()
+    expect(bob_page.get_by_role("heading", name="Password changed")).to_be_visible()
+    assert_no_blocking_violations(bob_page)
+
+
+def test_edit_page(bob_page, bobs_comment):
+    bob_page.goto(reverse("comments:edit", args=[bobs_comment.pk]))
+    assert_no_blocking_violations(bob_page)
+
+
+def test_delete_confirmation_page(bob_page, bobs_comment):
+    bob_page.goto(reverse("comments:delete", args=[bobs_comment.pk]))
+    assert_no_blocking_violations(bob_page)
+
+
+def test_not_found_page(page):
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    assert_no_blocking_violations(page)
+
+
+def test_edit_and_close_a_message_with_the_keyboard_alone(bob_page, bobs_comment):
+    bob_page.emulate_media(reduced_motion="reduce")
+    bob_page.goto(reverse("comments:list"))
+
+    comment = bob_page.locator(".comment").filter(has_text="Bob's own comment.")
+    tab_to(bob_page, comment.get_by_role("link", name="Edit"), presses=15)
+    bob_page.keyboard.press("Enter")
+    textbox = bob_page.get_by_role("textbox", name="Comment")
+    tab_to(bob_page, textbox, presses=15)
+    bob_page.keyboard.press("End")
+    bob_page.keyboard.type(" Edited by keyboard.")
+    tab_to(bob_page, bob_page.get_by_role("button", name="Save changes"), presses=1)
+    bob_page.keyboard.press("Enter")
+
+    expect(comment).to_contain_text("Bob's own comment. Edited by keyboard.")
+    close = bob_page.get_by_role("status").get_by_role("button", name="Close")
+    tab_to(bob_page, close, presses=15)
+    bob_page.keyboard.press("Enter")
+    expect(bob_page.get_by_role("status")).to_have_count(0)
+    bobs_comment.refresh_from_db()
+    assert bobs_comment.content == "Bob's own comment. Edited by keyboard."

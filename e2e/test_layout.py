@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from comments.tests.factories import CommentFactory, UserFactory
+from comments.tests.factories import PASSWORD, CommentFactory, UserFactory
 
 # A name of 150 characters, the most Django allows, with nowhere to break.
 LONG_USERNAME = "kimberly.longname" * 8 + "@example.com"
@@ -61,3 +61,41 @@ def test_admin_comment_list_does_not_scroll_sideways(staff_page, long_user, widt
     staff_page.goto(reverse("admin:comments_comment_changelist"))
     expect(staff_page.locator("#result_list tbody tr")).to_have_count(3)
     assert overflow(staff_page) == 0
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_account_and_comment_pages_do_not_scroll_sideways(
+    page, long_user, log_in, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    own = long_user.comments.get(content=UNBROKEN)
+    log_in(page, LONG_USERNAME)
+    widths = {}
+
+    page.goto(reverse("comments:edit", args=[own.pk]))
+    expect(page.get_by_role("button", name="Save changes")).to_be_visible()
+    widths["edit"] = overflow(page)
+
+    page.goto(reverse("comments:delete", args=[own.pk]))
+    expect(page.get_by_role("button", name="Delete")).to_be_visible()
+    widths["delete confirmation"] = overflow(page)
+
+    page.goto(reverse("password_change"))
+    widths["password change"] = overflow(page)
+    page.get_by_label("Old password").fill("wrong")
+    page.get_by_label("New password", exact=True).fill(UNBROKEN[:100])
+    page.get_by_label("New password confirmation").fill("y" * 100)
+    page.get_by_role("button", name="Change password").click()
+    expect(
+        page.get_by_text("Your old password was entered incorrectly.")
+    ).to_be_visible()
+    widths["password change, with errors"] = overflow(page)
+
+    page.get_by_label("Old password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a new and long passphrase")
+    page.get_by_label("New password confirmation").fill("a new and long passphrase")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
+    widths["password changed"] = overflow(page)
+
+    assert widths == dict.fromkeys(widths, 0)

@@ -2,6 +2,8 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -28,3 +30,13 @@ def healthz(request):
             "database unavailable\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """
+    Browsers ask for /favicon.ico on pages that name no icon of their own
+    (the admin's, the feed): send them to the site's icon. Not permanent,
+    since the icon's address changes with its content.
+    """
+    return redirect(static("comments/favicon.svg"))
