@@ -20,3 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler400 = views.bad_request
+handler404 = views.page_not_found
+handler500 = views.server_error
