@@ -26,6 +26,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("mysql")]
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    # The hostile corpus's figure, in every run's output (CI's included).
+    from .test_hostile import hostile_summary
+
+    summary = hostile_summary(config)
+    if summary:
+        terminalreporter.write_line(summary)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # MD5 keeps the suite fast; production hashing is tested where it matters.
