@@ -5,6 +5,7 @@ from django.db import connection
 from comments.models import Comment
 
 from .factories import PASSWORD, CommentFactory, UserFactory
+from .hostile import hostile_summary
 from .processes import (
     PLAIN_HTTP,
     AppServer,
@@ -28,8 +29,6 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_terminal_summary(terminalreporter, config):
     # The hostile corpus's figure, in every run's output (CI's included).
-    from .test_hostile import hostile_summary
-
     summary = hostile_summary(config)
     if summary:
         terminalreporter.write_line(summary)

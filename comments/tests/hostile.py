@@ -20,6 +20,7 @@ In URLs and bodies, ``{mine}`` is a comment of the requesting user, and
 from dataclasses import dataclass
 from urllib.parse import quote
 
+import pytest
 from django.urls import reverse
 
 REFUSED = "refused"
@@ -350,3 +351,19 @@ def _cases():
 
 
 CORPUS = list(_cases())
+
+# How the corpus fared in this run, counted by test_hostile.py.
+tally = pytest.StashKey[dict[str, int]]()
+
+
+def hostile_summary(config) -> str | None:
+    """The corpus's one-line figure, once any of it ran."""
+    counts = config.stash.get(tally, None)
+    if not counts:
+        return None
+    return (
+        f"hostile inputs: {counts['tried']} tried, "
+        f"{counts.get('clean', 0)} refused cleanly, "
+        f"{counts.get('errors', 0)} errors, "
+        f"{counts.get('rows changed', 0)} rows changed"
+    )

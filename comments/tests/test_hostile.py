@@ -18,11 +18,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from comments.models import Comment
 
 from .factories import PASSWORD, CommentFactory, UserFactory
-from .hostile import CORPUS, FEED, KEPT, LIST, LOGIN, REFUSED, SHOWN, STAYS
+from .hostile import (
+    CORPUS,
+    FEED,
+    KEPT,
+    LIST,
+    LOGIN,
+    REFUSED,
+    SHOWN,
+    STAYS,
+    tally,
+)
 
 pytestmark = pytest.mark.django_db
-
-tally = pytest.StashKey[dict[str, int]]()
 
 
 def snapshot():
@@ -182,16 +190,3 @@ def test_hostile_request_is_answered_cleanly_and_changes_only_what_is_valid(
         # A page in the site's style, or an empty 405.
         assert response.status_code == 405 or b"My scratchpad" in response.content
     counts["clean"] = counts.get("clean", 0) + 1
-
-
-def hostile_summary(config) -> str | None:
-    """The corpus's one-line figure, once any of it ran."""
-    counts = config.stash.get(tally, None)
-    if not counts:
-        return None
-    return (
-        f"hostile inputs: {counts['tried']} tried, "
-        f"{counts.get('clean', 0)} refused cleanly, "
-        f"{counts.get('errors', 0)} errors, "
-        f"{counts.get('rows changed', 0)} rows changed"
-    )
