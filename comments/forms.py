@@ -37,9 +37,8 @@ class PageForm(forms.Form):
     an id deleted since the link was made still leads to the nearest page.
     """
 
-    # No id can be larger than the largest a BigAutoField holds.
-    before = forms.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
-    after = forms.IntegerField(min_value=0, max_value=2**63 - 1, required=False)
+    before = forms.IntegerField(min_value=0, required=False)
+    after = forms.IntegerField(min_value=0, required=False)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -312,8 +312,14 @@ def _cases():
     # Paging.
     for param in ["before", "after"]:
         for name, value in BAD_NUMBERS.items():
-            # An empty position is no position: the latest page.
-            expect = SHOWN if name == "empty" else REFUSED
+            # An empty position is no position: the latest page. Any whole
+            # number is one, the largest too (PageForm says why): before it
+            # lies the latest page, after it nothing, so the way to it.
+            expect = REFUSED
+            if name == "empty" or (name, param) == ("huge", "before"):
+                expect = SHOWN
+            elif (name, param) == ("huge", "after"):
+                expect = STAYS
             url = f"{LIST}?{param}={quote(value)}"
             yield Hostile(f"paging-{param}-{name}", "GET", url, expect)
     yield Hostile("paging-before-and-after", "GET", f"{LIST}?before=5&after=2")
