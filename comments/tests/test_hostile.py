@@ -80,11 +80,11 @@ def fill(text, board):
 def send(case, board):
     client, token = client_for(board["users"].get(case.user))
     url = fill(case.url, board)
-    if case.body is not None:
+    if case.body is not None and case.content_type.endswith("utf-16"):
+        # The token's placeholder is in UTF-16 too.
+        body = case.body.decode("utf-16").replace("{csrf}", token).encode("utf-16")
+    elif case.body is not None:
         body = case.body.replace(b"{csrf}", token.encode())
-        if case.content_type.endswith("utf-16"):
-            # The token placeholder was encoded with the rest.
-            body = case.body.decode("utf-16").replace("{csrf}", token).encode("utf-16")
     elif case.method in {"POST", "PUT"}:
         fields = [("csrfmiddlewaretoken", token)]
         fields += [(name, fill(value, board)) for name, value in case.fields]
