@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core import validators
 
 from .models import Comment
 
@@ -58,6 +59,12 @@ class LoginForm(auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+        # Django sets the username's max_length after the field is made, so
+        # only the browser enforces it. Without the validator a longer name
+        # reaches authenticate(), and django-axes fails to store the attempt
+        # in its username column (MySQL's strict mode refuses it): a 500.
+        username = self.fields["username"]
+        username.validators.append(validators.MaxLengthValidator(username.max_length))
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

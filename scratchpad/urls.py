@@ -21,3 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]
+
+handler400 = views.bad_request
+handler404 = views.page_not_found
+handler500 = views.server_error

@@ -5,6 +5,7 @@ from django.db import connection
 from comments.models import Comment
 
 from .factories import PASSWORD, CommentFactory, UserFactory
+from .hostile import hostile_summary
 from .processes import (
     PLAIN_HTTP,
     AppServer,
@@ -24,6 +25,13 @@ def pytest_collection_modifyitems(config, items):
     if mysql_only:
         config.hook.pytest_deselected(items=mysql_only)
         items[:] = [item for item in items if not item.get_closest_marker("mysql")]
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # The hostile corpus's figure, in every run's output (CI's included).
+    summary = hostile_summary(config)
+    if summary:
+        terminalreporter.write_line(summary)
 
 
 @pytest.fixture(autouse=True)

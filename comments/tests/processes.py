@@ -5,9 +5,11 @@ test chooses. Every wait is bounded and every process started is stopped.
 """
 
 import contextlib
+import getpass
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +21,8 @@ from typing import NamedTuple
 from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+
+import MySQLdb
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -55,6 +59,8 @@ PLAIN_HTTP = {
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",
 }
+
+MARIADBD = shutil.which("mariadbd", path="/usr/sbin:/usr/bin") or "/usr/sbin/mariadbd"
 
 COMMAND_TIMEOUT = 120
 STARTUP_TIMEOUT = 30
@@ -173,10 +179,11 @@ class AppServer:
                 [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
                 cwd=BASE_DIR,
                 env={
+                    # One worker unless the test asks for more.
+                    "WEB_CONCURRENCY": "1",
                     **self.environ,
                     "HOST": "127.0.0.1",
                     "PORT": str(port),
-                    "WEB_CONCURRENCY": "1",
                 },
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -223,3 +230,100 @@ class AppServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+class MariaDBServer:
+    """
+    A MariaDB server of the test's own: its own data directory, loopback
+    port and socket, never the machine's shared server. It can be stopped
+    and started again on the same data, as an outage does.
+    """
+
+    def __init__(self, base_dir: Path):
+        self.base_dir = base_dir
+        self.datadir = base_dir / "data"
+        self.port = free_port()
+        self.process = None
+        # mariadbd refuses to run as root unless told to.
+        self.user = "root" if os.geteuid() == 0 else getpass.getuser()
+
+    def install(self):
+        result = subprocess.run(
+            [
+                shutil.which("mariadb-install-db") or "mysql_install_db",
+                "--no-defaults",
+                f"--datadir={self.datadir}",
+                f"--user={self.user}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return self
+
+    def start(self):
+        with open(self.base_dir / "mariadbd.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    MARIADBD,
+                    "--no-defaults",
+                    f"--datadir={self.datadir}",
+                    f"--user={self.user}",
+                    "--bind-address=127.0.0.1",
+                    f"--port={self.port}",
+                    f"--socket={self.base_dir / 'mariadbd.sock'}",
+                    f"--pid-file={self.base_dir / 'mariadbd.pid'}",
+                    "--skip-log-bin",
+                    "--innodb-buffer-pool-size=32M",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"mariadbd did not start:\n{self.log()}")
+            time.sleep(0.1)
+        return self
+
+    def answers(self) -> bool:
+        try:
+            MySQLdb.connect(**self.connect_args(), connect_timeout=1).close()
+        except MySQLdb.Error:
+            return False
+        return True
+
+    def stop(self):
+        """A clean shutdown, as an operator's restart does."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(STARTUP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT)
+
+    def connect_args(self, database: str | None = None) -> dict:
+        args = {"host": "127.0.0.1", "port": self.port, "user": "root", "passwd": ""}
+        return {**args, "database": database} if database else args
+
+    def create_database(self, name: str) -> str:
+        """A new utf8mb4 database; its DATABASE_URL."""
+        connection = MySQLdb.connect(**self.connect_args())
+        try:
+            connection.cursor().execute(
+                f"CREATE DATABASE `{name}` "
+                "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+            )
+        finally:
+            connection.close()
+        return f"mysql://root@127.0.0.1:{self.port}/{name}"
+
+    def log(self) -> str:
+        path = self.base_dir / "mariadbd.log"
+        return path.read_text(errors="replace") if path.exists() else ""

@@ -1,10 +1,16 @@
 """Error pages in the site's style, as production serves them (DEBUG off)."""
 
+import re
+
 import pytest
 from django.template import loader
 from django.test import Client
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertTemplateUsed
+from pytest_django.asserts import (
+    assertContains,
+    assertNotContains,
+    assertTemplateUsed,
+)
 
 from comments.models import Comment
 
@@ -89,3 +95,50 @@ def test_500_page_renders_without_a_request_context():
 def test_400_page_renders_without_a_request_context():
     html = loader.get_template("400.html").render()
     assert "The site could not understand this request." in html
+
+
+@pytest.mark.urls("comments.tests.urls")
+def test_database_outage_is_a_503_in_the_sites_style(client):
+    client.raise_request_exception = False
+    response = client.get("/database-gone/")
+    assertContains(response, "Temporarily unavailable", status_code=503)
+    assertContains(response, SITE_STYLE, status_code=503)
+    assert response["Retry-After"] == "5"
+    assertNotContains(response, "gone away", status_code=503)
+
+
+UTF16_FORM = "application/x-www-form-urlencoded; charset=utf-16"
+
+
+def csrf_token_of(client):
+    """A valid token, with its cookie set in ``client``, as a browser has it."""
+    page = client.get(LIST_URL).content.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", [reverse("comments:create"), reverse("login"), reverse("logout")]
+)
+def test_form_in_another_charset_is_a_400_in_the_sites_style(bob, url):
+    # Django's own 400 handler checks the CSRF token again, reads the
+    # unreadable body a second time and ends in a bare 500.
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(bob)
+    token = csrf_token_of(client)
+    body = f"csrfmiddlewaretoken={token}&content=hello".encode("utf-16")
+    response = client.generic("POST", url, body, content_type=UTF16_FORM)
+    assertContains(response, "Bad request", status_code=400)
+    assertContains(response, SITE_STYLE, status_code=400)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_form_in_another_charset_to_an_unknown_address_is_a_404(bob):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(bob)
+    body = f"csrfmiddlewaretoken={csrf_token_of(client)}".encode("utf-16")
+    response = client.generic("POST", "/no/such/page/", body, content_type=UTF16_FORM)
+    assertContains(response, "Page not found", status_code=404)
+    # Rendered with the request: the navbar's logout form has its token.
+    assertContains(response, 'name="csrfmiddlewaretoken"', status_code=404)

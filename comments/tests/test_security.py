@@ -236,3 +236,18 @@ class TestLogging:
         assert "RuntimeError: the view broke" in output
         for secret in [session_id, "hunter2-secret", "token=abc"]:
             assert secret not in output
+
+    def test_database_outage_logs_method_and_path_without_secrets(
+        self, settings, bob, log_output
+    ):
+        settings.ROOT_URLCONF = "comments.tests.urls"
+        client = Client(raise_request_exception=False)
+        client.force_login(bob)
+        session_id = client.cookies["sessionid"].value
+        response = client.post("/database-gone/", {"password": "hunter2-secret"})
+        assert response.status_code == 503
+        output = log_output.getvalue()
+        assert "POST /database-gone/ Service Unavailable" in output
+        assert "OperationalError" in output
+        for secret in [session_id, "hunter2-secret"]:
+            assert secret not in output

@@ -1,7 +1,9 @@
-"""The site's URLs plus a view that fails, to see the 500 page."""
+"""The site's URLs plus views that fail, to see the 500 and 503 pages."""
 
+from django.db import OperationalError
 from django.urls import path
 
+from scratchpad.urls import handler400, handler404, handler500  # noqa: F401
 from scratchpad.urls import urlpatterns as site_urlpatterns
 
 
@@ -9,4 +11,12 @@ def broken_view(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [*site_urlpatterns, path("broken/", broken_view)]
+def database_gone_view(request):
+    raise OperationalError(2006, "MySQL server has gone away")
+
+
+urlpatterns = [
+    *site_urlpatterns,
+    path("broken/", broken_view),
+    path("database-gone/", database_gone_view),
+]

@@ -1,0 +1,375 @@
+"""
+The hostile input corpus: requests a careless or malicious client sends, one
+``Hostile`` each, against every form and URL of the site that takes input.
+
+``test_hostile.py`` sends each one and checks what came back and what the
+database holds afterwards. What each case expects:
+
+- ``REFUSED``: a 4xx in the site's style, a form error that says what is
+  wrong, or (for an anonymous visitor) the way to the login page.
+- ``KEPT``: valid text that only looks dangerous (SQL, template tags, HTML):
+  stored exactly as typed, and shown escaped, never run.
+- ``SHOWN``: a page that echoes the input back escaped, changing nothing.
+- ``STAYS``: an off-site ``next`` that is not followed: the redirect, if any,
+  stays on the site.
+
+In URLs and bodies, ``{mine}`` is a comment of the requesting user, and
+``{theirs}`` someone else's; ``{csrf}`` in a raw body is a valid CSRF token.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+REFUSED = "refused"
+KEPT = "kept"
+SHOWN = "shown"
+STAYS = "stays"
+
+FORM = "application/x-www-form-urlencoded"
+TEN_MEGABYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Hostile:
+    name: str
+    method: str
+    url: str
+    expect: str = REFUSED
+    # "bob", "staff" or None for an anonymous visitor.
+    user: str | None = "bob"
+    # A form body, as (name, value) pairs so that a name can repeat; the CSRF
+    # token is added.
+    fields: tuple[tuple[str, str], ...] = ()
+    # Or a raw body, sent as it is.
+    body: bytes | None = None
+    content_type: str = FORM
+    # KEPT: the text the comment must hold afterwards.
+    stored: str | None = None
+    # Text that must never appear, unescaped, in the answer.
+    never_shown: str | None = None
+
+    def __str__(self):
+        return self.name
+
+
+CREATE = reverse("comments:create")
+LIST = reverse("comments:list")
+LOGIN = reverse("login")
+LOGOUT = reverse("logout")
+PASSWORD = reverse("password_change")
+FEED = reverse("comments:feed")
+ADMIN_SEARCH = reverse("admin:comments_comment_changelist")
+EDIT = "/comments/{id}/edit/"
+DELETE = "/comments/{id}/delete/"
+PERMALINK = "/comments/{id}/"
+
+# Text that is harmless as data and dangerous if the site ever ran it.
+INJECTIONS = {
+    "sql-drop": "'; DROP TABLE comments_comment; --",
+    "sql-or": "' OR '1'='1",
+    "template-variable": "{{ settings.SECRET_KEY }}",
+    "template-tag": "{% debug %}",
+    "script": "<script>alert(1)</script>",
+    "img-onerror": '<img src=x onerror="alert(1)">',
+    "attribute-break": '"><svg onload=alert(1)>',
+    "javascript-url": "javascript:alert(document.cookie)",
+    "path-traversal": "../../etc/passwd",
+}
+# Positions and ids that are no number the site could hold.
+BAD_NUMBERS = {
+    "huge": str(10**30),
+    "negative": "-1",
+    "float": "1e5",
+    "traversal": "../../etc/passwd",
+    "empty": "",
+    "word": "abc",
+    "nul": "\x00",
+}
+OFF_SITE = {
+    "scheme-relative": "//evil.example",
+    "scheme-no-slashes": "https:evil.example",
+    "backslashes": "\\\\evil.example",
+    "slash-backslash": "/\\evil.example",
+    "encoded-slashes": "%2F%2Fevil.example",
+    "javascript": "javascript:alert(1)",
+}
+
+
+def _cases():
+    # Posting a comment.
+    for name, text in INJECTIONS.items():
+        yield Hostile(
+            f"post-{name}",
+            "POST",
+            CREATE,
+            KEPT,
+            fields=(("content", text),),
+            stored=text,
+        )
+    yield Hostile(
+        "post-4-byte-characters", "POST", CREATE, KEPT,
+        fields=(("content", "emoji 😀 and 𝔘"),), stored="emoji 😀 and 𝔘",
+    )  # fmt: skip
+    yield Hostile("post-over-long", "POST", CREATE, fields=(("content", "x" * 4097),))
+    yield Hostile("post-empty", "POST", CREATE, fields=(("content", ""),))
+    yield Hostile("post-only-spaces", "POST", CREATE, fields=(("content", " \n\t "),))
+    yield Hostile("post-missing-field", "POST", CREATE)
+    yield Hostile("post-nul", "POST", CREATE, fields=(("content", "a\x00b"),))
+    yield Hostile(
+        "post-duplicated-field", "POST", CREATE, KEPT,
+        fields=(("content", "first"), ("content", "second")), stored="second",
+    )  # fmt: skip
+    yield Hostile(
+        "post-invalid-utf8", "POST", CREATE, KEPT,
+        body=b"csrfmiddlewaretoken={csrf}&content=a%FF%FEb", stored="a\ufffd\ufffdb",
+    )  # fmt: skip
+    # A body that is not UTF-8 at all is read as Latin-1, as Django does:
+    # every byte is a character there, so nothing is lost or invented.
+    yield Hostile(
+        "post-raw-invalid-utf8-bytes", "POST", CREATE, KEPT,
+        body=b"csrfmiddlewaretoken={csrf}&content=a\xc3\x28b", stored="a\xc3(b",
+    )  # fmt: skip
+    yield Hostile(
+        "post-lone-surrogate", "POST", CREATE, KEPT,
+        body=b"csrfmiddlewaretoken={csrf}&content=x%ED%A0%80y",
+        stored="x\ufffd\ufffd\ufffdy",
+    )  # fmt: skip
+    yield Hostile(
+        "post-utf16-charset", "POST", CREATE,
+        body="csrfmiddlewaretoken={csrf}&content=hi".encode("utf-16"),
+        content_type=f"{FORM}; charset=utf-16",
+    )  # fmt: skip
+    yield Hostile(
+        "post-latin1-charset", "POST", CREATE,
+        body=b"csrfmiddlewaretoken={csrf}&content=caf\xe9",
+        content_type=f"{FORM}; charset=latin-1",
+    )  # fmt: skip
+    yield Hostile(
+        "post-ten-megabytes", "POST", CREATE,
+        body=b"csrfmiddlewaretoken={csrf}&content=" + b"x" * TEN_MEGABYTES,
+    )  # fmt: skip
+    yield Hostile(
+        "post-multipart-without-boundary", "POST", CREATE,
+        body=b"content=hi", content_type="multipart/form-data",
+    )  # fmt: skip
+    yield Hostile(
+        "post-broken-multipart", "POST", CREATE,
+        body=b"--b\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nhi",
+        content_type="multipart/form-data; boundary=b",
+    )  # fmt: skip
+    yield Hostile(
+        "post-json", "POST", CREATE,
+        body=b'{"content": "hi"}', content_type="application/json",
+    )  # fmt: skip
+    yield Hostile(
+        "post-text-plain", "POST", CREATE,
+        body=b"csrfmiddlewaretoken={csrf}&content=hi", content_type="text/plain",
+    )  # fmt: skip
+    yield Hostile(
+        "post-anonymous", "POST", CREATE, user=None, fields=(("content", "hi"),)
+    )
+    yield Hostile("post-by-get", "GET", CREATE + "?content=hi")
+
+    # Editing.
+    mine = EDIT.format(id="{mine}")
+    for name in ["sql-drop", "template-variable", "script", "attribute-break"]:
+        text = INJECTIONS[name]
+        yield Hostile(
+            f"edit-{name}", "POST", mine, KEPT, fields=(("content", text),), stored=text
+        )
+    yield Hostile("edit-over-long", "POST", mine, fields=(("content", "x" * 4097),))
+    yield Hostile("edit-empty", "POST", mine, fields=(("content", ""),))
+    yield Hostile("edit-missing-field", "POST", mine)
+    yield Hostile("edit-nul", "POST", mine, fields=(("content", "\x00"),))
+    yield Hostile(
+        "edit-utf16-charset", "POST", mine,
+        body="csrfmiddlewaretoken={csrf}&content=hi".encode("utf-16"),
+        content_type=f"{FORM}; charset=utf-16",
+    )  # fmt: skip
+    yield Hostile(
+        "edit-ten-megabytes", "POST", mine,
+        body=b"csrfmiddlewaretoken={csrf}&content=" + b"x" * TEN_MEGABYTES,
+    )  # fmt: skip
+    theirs = EDIT.format(id="{theirs}")
+    yield Hostile("edit-theirs-page", "GET", theirs)
+    yield Hostile("edit-theirs", "POST", theirs, fields=(("content", "mine now"),))
+    yield Hostile("edit-anonymous", "POST", mine, user=None, fields=(("content", "x"),))
+    yield Hostile("edit-by-put", "PUT", mine, fields=(("content", "x"),))
+    for name in ["huge", "negative", "traversal"]:
+        url = EDIT.format(id=quote(BAD_NUMBERS[name]))
+        yield Hostile(f"edit-id-{name}", "POST", url, fields=(("content", "x"),))
+
+    # Deleting.
+    yield Hostile("delete-theirs", "POST", DELETE.format(id="{theirs}"))
+    yield Hostile("delete-theirs-page", "GET", DELETE.format(id="{theirs}"))
+    yield Hostile("delete-anonymous", "POST", DELETE.format(id="{mine}"), user=None)
+    # A GET only asks whether to delete.
+    url = DELETE.format(id="{mine}") + "?post=yes"
+    yield Hostile("delete-by-get-query", "GET", url, SHOWN)
+    for name in ["huge", "negative", "float", "traversal"]:
+        url = DELETE.format(id=quote(BAD_NUMBERS[name]))
+        yield Hostile(f"delete-id-{name}", "POST", url)
+
+    # Logging in.
+    for name in ["sql-or", "template-variable", "script", "attribute-break"]:
+        text = INJECTIONS[name]
+        yield Hostile(
+            f"login-username-{name}", "POST", LOGIN, user=None,
+            fields=(("username", text), ("password", "x")), never_shown=text,
+        )  # fmt: skip
+        yield Hostile(
+            f"login-password-{name}", "POST", LOGIN, user=None,
+            fields=(("username", "bob"), ("password", text)), never_shown=text,
+        )  # fmt: skip
+    yield Hostile(
+        "login-username-over-long", "POST", LOGIN, user=None,
+        fields=(("username", "b" * 10_000), ("password", "x")),
+    )  # fmt: skip
+    yield Hostile(
+        "login-empty", "POST", LOGIN, user=None,
+        fields=(("username", ""), ("password", "")),
+    )  # fmt: skip
+    yield Hostile("login-missing-fields", "POST", LOGIN, user=None)
+    yield Hostile(
+        "login-nul", "POST", LOGIN, user=None,
+        fields=(("username", "bob\x00"), ("password", "x")),
+    )  # fmt: skip
+    yield Hostile(
+        "login-duplicated-username", "POST", LOGIN, user=None,
+        fields=(("username", "bob"), ("username", "staff"), ("password", "x")),
+    )  # fmt: skip
+    yield Hostile(
+        "login-utf16-charset", "POST", LOGIN, user=None,
+        body="csrfmiddlewaretoken={csrf}&username=bob".encode("utf-16"),
+        content_type=f"{FORM}; charset=utf-16",
+    )  # fmt: skip
+    yield Hostile(
+        "login-ten-megabytes", "POST", LOGIN, user=None,
+        body=b"csrfmiddlewaretoken={csrf}&username=" + b"x" * TEN_MEGABYTES,
+    )  # fmt: skip
+    yield Hostile(
+        "login-invalid-utf8", "POST", LOGIN, user=None,
+        body=b"csrfmiddlewaretoken={csrf}&username=%FF%FE&password=\xff",
+    )  # fmt: skip
+    for name, target in OFF_SITE.items():
+        yield Hostile(
+            f"login-next-{name}", "POST", LOGIN, STAYS, user=None,
+            fields=(("username", "bob"), ("password", "{password}"), ("next", target)),
+        )  # fmt: skip
+        yield Hostile(
+            f"login-page-next-{name}", "GET", f"{LOGIN}?next={quote(target)}", SHOWN,
+            user=None, never_shown=target.replace("%2F", "/"),
+        )  # fmt: skip
+
+    # Logging out.
+    yield Hostile("logout-by-get", "GET", LOGOUT)
+    for name in ["scheme-relative", "backslashes", "encoded-slashes", "javascript"]:
+        yield Hostile(
+            f"logout-next-{name}", "POST", LOGOUT, STAYS,
+            fields=(("next", OFF_SITE[name]),),
+        )  # fmt: skip
+
+    # Changing one's password.
+    yield Hostile(
+        "password-wrong-old", "POST", PASSWORD,
+        fields=(("old_password", "' OR '1'='1"), ("new_password1", "A-long-new-pass-1"),
+                ("new_password2", "A-long-new-pass-1")),
+    )  # fmt: skip
+    yield Hostile(
+        "password-mismatch", "POST", PASSWORD,
+        fields=(("old_password", "{password}"), ("new_password1", "A-long-new-pass-1"),
+                ("new_password2", "A-long-new-pass-2")),
+    )  # fmt: skip
+    yield Hostile(
+        "password-too-common", "POST", PASSWORD,
+        fields=(("old_password", "{password}"), ("new_password1", "password"),
+                ("new_password2", "password")),
+    )  # fmt: skip
+    yield Hostile(
+        "password-nul", "POST", PASSWORD,
+        fields=(("old_password", "{password}"), ("new_password1", "A-long\x00-pass"),
+                ("new_password2", "A-long\x00-pass")),
+    )  # fmt: skip
+    yield Hostile("password-missing-fields", "POST", PASSWORD)
+    yield Hostile(
+        "password-empty", "POST", PASSWORD,
+        fields=(("old_password", ""), ("new_password1", ""), ("new_password2", "")),
+    )  # fmt: skip
+    yield Hostile(
+        "password-anonymous", "POST", PASSWORD, user=None,
+        fields=(("old_password", "x"), ("new_password1", "A-long-new-pass-1"),
+                ("new_password2", "A-long-new-pass-1")),
+    )  # fmt: skip
+    yield Hostile(
+        "password-utf16-charset", "POST", PASSWORD,
+        body="csrfmiddlewaretoken={csrf}&old_password=x".encode("utf-16"),
+        content_type=f"{FORM}; charset=utf-16",
+    )  # fmt: skip
+
+    # Paging.
+    for param in ["before", "after"]:
+        for name, value in BAD_NUMBERS.items():
+            # An empty position is no position: the latest page. Any whole
+            # number is one, the largest too (PageForm says why): before it
+            # lies the latest page, after it nothing, so the way to it.
+            expect = REFUSED
+            if name == "empty" or (name, param) == ("huge", "before"):
+                expect = SHOWN
+            elif (name, param) == ("huge", "after"):
+                expect = STAYS
+            url = f"{LIST}?{param}={quote(value)}"
+            yield Hostile(f"paging-{param}-{name}", "GET", url, expect)
+    yield Hostile("paging-before-and-after", "GET", f"{LIST}?before=5&after=2")
+    yield Hostile("paging-duplicated", "GET", f"{LIST}?before=5&before=x")
+
+    # Permalinks.
+    for name in ["huge", "negative", "float", "traversal", "word"]:
+        url = PERMALINK.format(id=quote(BAD_NUMBERS[name]))
+        yield Hostile(f"permalink-{name}", "GET", url, user=None)
+
+    # The admin's search, as staff.
+    for name in ["sql-or", "script", "template-variable", "path-traversal"]:
+        text = INJECTIONS[name]
+        yield Hostile(
+            f"admin-search-{name}", "GET", f"{ADMIN_SEARCH}?q={quote(text)}", SHOWN,
+            user="staff", never_shown=text if "<" in text else None,
+        )  # fmt: skip
+    yield Hostile(
+        "admin-search-nul", "GET", f"{ADMIN_SEARCH}?q=%00", SHOWN, user="staff"
+    )
+    yield Hostile(
+        "admin-search-over-long", "GET", f"{ADMIN_SEARCH}?q={'x' * 5000}", SHOWN,
+        user="staff",
+    )  # fmt: skip
+    yield Hostile(
+        "admin-search-anonymous", "GET", f"{ADMIN_SEARCH}?q=x", STAYS, user=None
+    )
+
+    # The feed takes no parameters; it ignores those it is sent.
+    yield Hostile(
+        "feed-script-parameter", "GET", f"{FEED}?q=%3Cscript%3E", SHOWN, user=None,
+        never_shown="<script>",
+    )  # fmt: skip
+    yield Hostile("feed-by-post", "POST", FEED, SHOWN, user=None)
+
+
+CORPUS = list(_cases())
+
+# How the corpus fared in this run, counted by test_hostile.py.
+tally = pytest.StashKey[dict[str, int]]()
+
+
+def hostile_summary(config) -> str | None:
+    """The corpus's one-line figure, once any of it ran."""
+    counts = config.stash.get(tally, None)
+    if not counts:
+        return None
+    return (
+        f"hostile inputs: {counts['tried']} tried, "
+        f"{counts.get('clean', 0)} refused cleanly, "
+        f"{counts.get('errors', 0)} errors, "
+        f"{counts.get('rows changed', 0)} rows changed"
+    )

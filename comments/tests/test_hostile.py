@@ -1,0 +1,192 @@
+"""
+Every request of the hostile corpus (hostile.py), sent with a real CSRF
+token: the answer is never a 5xx, and the database afterwards holds what it
+held before, plus only what was valid.
+
+The run's figure is printed at the end of pytest's output (conftest.py).
+"""
+
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from comments.models import Comment
+
+from .factories import PASSWORD, CommentFactory, UserFactory
+from .hostile import (
+    CORPUS,
+    FEED,
+    KEPT,
+    LIST,
+    LOGIN,
+    REFUSED,
+    SHOWN,
+    STAYS,
+    tally,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    """Every comment and every user, as rows."""
+    comments = Comment.objects.order_by("pk").values_list(
+        "pk", "content", "commenter_id", "posted", "edited"
+    )
+    # last_login is left out: a successful login may set it.
+    users = (
+        get_user_model()
+        .objects.order_by("pk")
+        .values_list("pk", "username", "password", "is_staff", "is_active")
+    )
+    return {"comments": list(comments), "users": list(users)}
+
+
+@pytest.fixture
+def board():
+    bob = UserFactory(username="bob")
+    staff = UserFactory(username="staff", is_staff=True, is_superuser=True)
+    carol = UserFactory(username="carol")
+    return {
+        "users": {"bob": bob, "staff": staff},
+        "mine": CommentFactory(commenter=bob, content="bob's own words"),
+        "theirs": CommentFactory(commenter=carol, content="carol's words"),
+    }
+
+
+def client_for(user):
+    """A client that checks CSRF as a browser meets it, holding a valid token."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    # A page with a form sets the CSRF cookie; its secret is a valid token.
+    client.get(LOGIN if user is None else "/password/")
+    return client, client.cookies["csrftoken"].value
+
+
+def fill(text, board):
+    return (
+        text.replace("{mine}", str(board["mine"].pk))
+        .replace("{theirs}", str(board["theirs"].pk))
+        .replace("{password}", PASSWORD)
+    )
+
+
+def send(case, board):
+    client, token = client_for(board["users"].get(case.user))
+    url = fill(case.url, board)
+    if case.body is not None and case.content_type.endswith("utf-16"):
+        # The token's placeholder is in UTF-16 too.
+        body = case.body.decode("utf-16").replace("{csrf}", token).encode("utf-16")
+    elif case.body is not None:
+        body = case.body.replace(b"{csrf}", token.encode())
+    elif case.method in {"POST", "PUT"}:
+        fields = [("csrfmiddlewaretoken", token)]
+        fields += [(name, fill(value, board)) for name, value in case.fields]
+        body = urlencode(fields).encode()
+    else:
+        body = b""
+    response = client.generic(case.method, url, body, content_type=case.content_type)
+    return client, response
+
+
+def refused_cleanly(response) -> bool:
+    """A 4xx, a form error shown on the page, or the way to the login page."""
+    if 400 <= response.status_code < 500:
+        return True
+    if response.status_code == 302:
+        return urlsplit(response["Location"]).path in {LOGIN, "/admin/login/"}
+    if response.status_code == 200 and response.context:
+        form = response.context.get("form")
+        errors = [e for field in form.errors.values() for e in field] if form else []
+        return bool(errors) and escape(errors[0]) in response.content.decode()
+    return False
+
+
+def stays_on_site(response) -> bool:
+    """A redirect that a browser follows to this site, and nowhere else."""
+    if response.status_code != 302:
+        return False
+    location = response["Location"]
+    # "%2F%2Fevil.example" is a path on this site, relative to the page.
+    target = urljoin(f"http://testserver{response.wsgi_request.path}", location)
+    return urlsplit(target).netloc == "testserver" and url_has_allowed_host_and_scheme(
+        location, allowed_hosts={"testserver"}
+    )
+
+
+def check_kept(case, before, after, board):
+    """Exactly one change: the new comment, or bob's own one edited."""
+    bob = board["users"]["bob"]
+    assert after["users"] == before["users"]
+    if "/edit/" in case.url:
+        mine = board["mine"].pk
+        others_before = [row for row in before["comments"] if row[0] != mine]
+        others_after = [row for row in after["comments"] if row[0] != mine]
+        assert others_after == others_before
+        edited = next(row for row in after["comments"] if row[0] == mine)
+        assert edited[1:3] == (case.stored, bob.pk)
+        assert edited[4] is not None
+    else:
+        assert after["comments"][: len(before["comments"])] == before["comments"]
+        added = after["comments"][len(before["comments"]) :]
+        assert [row[1:3] for row in added] == [(case.stored, bob.pk)]
+
+
+def check_shown_inert(text, client):
+    """The stored text on the page and in the feed: escaped, never run."""
+    page = client.get(LIST).content.decode()
+    feed = client.get(FEED).content.decode()
+    assert escape(text) in page
+    assert django_settings.SECRET_KEY not in page + feed
+    if any(c in text for c in "<>\"'"):
+        assert text not in page
+    # The feed is XML: its titles are text, where only < and & are markup.
+    if "<" in text:
+        assert text not in feed
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=str)
+def test_hostile_request_is_answered_cleanly_and_changes_only_what_is_valid(
+    case, board, request
+):
+    counts = request.config.stash.setdefault(tally, {})
+    counts["tried"] = counts.get("tried", 0) + 1
+    before = snapshot()
+    client, response = send(case, board)
+    after = snapshot()
+    if response.status_code >= 500:
+        counts["errors"] = counts.get("errors", 0) + 1
+    if case.expect == KEPT:
+        try:
+            check_kept(case, before, after, board)
+        except AssertionError:
+            counts["rows changed"] = counts.get("rows changed", 0) + 1
+            raise
+    elif after != before:
+        counts["rows changed"] = counts.get("rows changed", 0) + 1
+
+    assert response.status_code < 500, response.content.decode(errors="replace")
+    assert after == before or case.expect == KEPT
+    if case.expect == REFUSED:
+        assert refused_cleanly(response), (response.status_code, response.content)
+    elif case.expect == KEPT:
+        assert response.status_code == 302
+        check_shown_inert(case.stored, client)
+    elif case.expect == SHOWN:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert django_settings.SECRET_KEY not in page
+        if case.never_shown:
+            assert case.never_shown not in page
+    elif case.expect == STAYS:
+        assert stays_on_site(response), response.get("Location")
+    if response.status_code in {400, 404, 403, 405}:
+        # A page in the site's style, or an empty 405.
+        assert response.status_code == 405 or b"My scratchpad" in response.content
+    counts["clean"] = counts.get("clean", 0) + 1
