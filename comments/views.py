@@ -7,11 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import caching
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
 from .models import Comment
 
@@ -94,12 +96,24 @@ def comment_list(request):
         )
     before = position.cleaned_data["before"]
     after = position.cleaned_data["after"]
+    # Every anonymous reader without a message to see gets the same page, so
+    # it is rendered once per version of the board (comments/caching.py).
+    # Looking costs no session read for a visitor without a session cookie.
+    cache_key = None
+    if not request.user.is_authenticated and not len(messages.get_messages(request)):
+        cache_key = caching.page_key(caching.board_version(), before, after)
+        content = caching.get_page(cache_key)
+        if content is not None:
+            return HttpResponse(content)
     page = get_page(before=before, after=after)
     if not page.comments and (before is not None or after is not None):
         # Nothing lies that way (the link outlived the comments it pointed
         # at): the nearest page is the oldest one, or the latest.
         return redirect(list_url(after=0) if before is not None else list_url())
-    return _render_list(request, page, CommentForm())
+    response = _render_list(request, page, CommentForm())
+    if cache_key is not None:
+        caching.set_page(cache_key, response.content)
+    return response
 
 
 def comment_permalink(request, pk):
