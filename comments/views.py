@@ -9,6 +9,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,15 +65,22 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
     )
 
 
-def _render_list(request, page, form):
-    for comment in page.comments:
-        comment.user_can_edit = comment.can_edit(request.user)
-        comment.user_can_delete = comment.can_delete(request.user)
+def _render_list(request, page, form, comment_items=None):
+    """The page of comments with the form; comment_items is the rendered
+    list when it comes from the cache, else it is rendered for this reader,
+    with the links their comments give them."""
+    if comment_items is None:
+        for comment in page.comments:
+            comment.user_can_edit = comment.can_edit(request.user)
+            comment.user_can_delete = comment.can_delete(request.user)
+        comment_items = render_to_string(
+            "comments/comment_items.html", {"comments": page.comments}
+        )
     return render(
         request,
         "comments/comment_list.html",
         {
-            "comments": page.comments,
+            "comment_items": comment_items if page.comments else "",
             "older_url": page.older_url,
             "newer_url": page.newer_url,
             "form": form,
@@ -96,23 +104,42 @@ def comment_list(request):
         )
     before = position.cleaned_data["before"]
     after = position.cleaned_data["after"]
-    # Every anonymous reader without a message to see gets the same page, so
-    # it is rendered once per version of the board (comments/caching.py).
-    # Looking costs no session read for a visitor without a session cookie.
-    cache_key = None
+    version = caching.board_version()
+    # Every anonymous reader without a message to see gets the same page:
+    # it comes whole from the cache. Looking costs no session read for a
+    # visitor without a session cookie.
+    page_key = None
     if not request.user.is_authenticated and not len(messages.get_messages(request)):
-        cache_key = caching.page_key(caching.board_version(), before, after)
-        content = caching.get_page(cache_key)
+        page_key = caching.page_key(version, "page", before, after)
+        content = caching.get_page(page_key)
         if content is not None:
             return HttpResponse(content)
-    page = get_page(before=before, after=after)
+    # Everyone else gets the cached list of comments inside their own page,
+    # unless it holds a link for them (their own comments, or a moderator's
+    # delete links), which only a page rendered for them can show.
+    list_key = caching.page_key(version, "list", before, after)
+    cached = caching.get_page(list_key)
+    if cached is None:
+        page = get_page(before=before, after=after)
+        comment_items = render_to_string(
+            "comments/comment_items.html", {"comments": page.comments}
+        )
+        commenter_ids = {comment.commenter_id for comment in page.comments}
+        caching.set_page(list_key, (page, comment_items, commenter_ids))
+    else:
+        page, comment_items, commenter_ids = cached
     if not page.comments and (before is not None or after is not None):
         # Nothing lies that way (the link outlived the comments it pointed
         # at): the nearest page is the oldest one, or the latest.
         return redirect(list_url(after=0) if before is not None else list_url())
-    response = _render_list(request, page, CommentForm())
-    if cache_key is not None:
-        caching.set_page(cache_key, response.content)
+    user = request.user
+    if user.is_authenticated and (user.is_staff or user.pk in commenter_ids):
+        comment_items = None
+        if cached is not None:
+            page = get_page(before=before, after=after)
+    response = _render_list(request, page, CommentForm(), comment_items)
+    if page_key is not None:
+        caching.set_page(page_key, response.content)
     return response
 
 

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.caching import board_version
 
-from .factories import CommentFactory
+from .factories import CommentFactory, UserFactory
 from .flask_sources import FINAL, SQLiteFlaskDatabase
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,26 @@ def test_a_user_saved_without_a_change_of_name_keeps_the_version(bob):
     bob.save(update_fields=["password"])
     assert board_version() == version
     assert get_user_model().objects.count() == 1
+
+
+def test_logged_in_reader_gets_the_cached_list_in_their_own_page(
+    cached_page, comment, django_assert_num_queries
+):
+    cached_page.force_login(UserFactory(username="carol"))
+    # The session, the user and the version: the list comes from the cache.
+    with django_assert_num_queries(3):
+        response = cached_page.get(LIST_URL)
+    assertContains(response, "What bob said first")
+    assertContains(response, "csrfmiddlewaretoken")
+    assertContains(response, "carol")
+    assertNotContains(response, reverse("comments:edit", args=[comment.pk]))
+    assertNotContains(response, reverse("comments:delete", args=[comment.pk]))
+
+
+def test_moderator_sees_delete_links_on_a_cached_list(cached_page, comment):
+    cached_page.force_login(
+        UserFactory(username="boss", is_staff=True, is_superuser=True)
+    )
+    assertContains(
+        cached_page.get(LIST_URL), reverse("comments:delete", args=[comment.pk])
+    )
