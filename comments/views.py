@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import caching
@@ -65,24 +66,47 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
     )
 
 
-def _render_list(request, page, form, comment_items=None):
-    """The page of comments with the form; comment_items is the rendered
-    list when it comes from the cache, else it is rendered for this reader,
-    with the links their comments give them."""
-    if comment_items is None:
-        for comment in page.comments:
-            comment.user_can_edit = comment.can_edit(request.user)
-            comment.user_can_delete = comment.can_delete(request.user)
-        comment_items = render_to_string(
-            "comments/comment_items.html", {"comments": page.comments}
+def _render_list(request, page, form):
+    """The page of comments with the form, rendered for this reader, with
+    the links their comments give them."""
+    for comment in page.comments:
+        comment.user_can_edit = comment.can_edit(request.user)
+        comment.user_can_delete = comment.can_delete(request.user)
+    return _render_listing(request, Listing.of(page), form)
+
+
+@dataclass
+class Listing:
+    """A page of comments as HTML, with what the page around it needs: the
+    small, picklable form the cache keeps."""
+
+    comment_items: str
+    older_url: str | None
+    newer_url: str | None
+    commenter_ids: frozenset
+
+    @classmethod
+    def of(cls, page: Page) -> "Listing":
+        return cls(
+            comment_items=render_to_string(
+                "comments/comment_items.html", {"comments": page.comments}
+            )
+            if page.comments
+            else "",
+            older_url=page.older_url,
+            newer_url=page.newer_url,
+            commenter_ids=frozenset(c.commenter_id for c in page.comments),
         )
+
+
+def _render_listing(request, listing, form):
     return render(
         request,
         "comments/comment_list.html",
         {
-            "comment_items": comment_items if page.comments else "",
-            "older_url": page.older_url,
-            "newer_url": page.newer_url,
+            "comment_items": mark_safe(listing.comment_items),
+            "older_url": listing.older_url,
+            "newer_url": listing.newer_url,
             "form": form,
         },
     )
@@ -118,26 +142,22 @@ def comment_list(request):
     # unless it holds a link for them (their own comments, or a moderator's
     # delete links), which only a page rendered for them can show.
     list_key = caching.page_key(version, "list", before, after)
-    cached = caching.get_page(list_key)
-    if cached is None:
+    listing = caching.get_page(list_key)
+    page = None
+    if listing is None:
         page = get_page(before=before, after=after)
-        comment_items = render_to_string(
-            "comments/comment_items.html", {"comments": page.comments}
-        )
-        commenter_ids = {comment.commenter_id for comment in page.comments}
-        caching.set_page(list_key, (page, comment_items, commenter_ids))
-    else:
-        page, comment_items, commenter_ids = cached
-    if not page.comments and (before is not None or after is not None):
+        listing = Listing.of(page)
+        caching.set_page(list_key, listing)
+    if not listing.comment_items and (before is not None or after is not None):
         # Nothing lies that way (the link outlived the comments it pointed
         # at): the nearest page is the oldest one, or the latest.
         return redirect(list_url(after=0) if before is not None else list_url())
     user = request.user
-    if user.is_authenticated and (user.is_staff or user.pk in commenter_ids):
-        comment_items = None
-        if cached is not None:
-            page = get_page(before=before, after=after)
-    response = _render_list(request, page, CommentForm(), comment_items)
+    if user.is_authenticated and (user.is_staff or user.pk in listing.commenter_ids):
+        page = page or get_page(before=before, after=after)
+        response = _render_list(request, page, CommentForm())
+    else:
+        response = _render_listing(request, listing, CommentForm())
     if page_key is not None:
         caching.set_page(page_key, response.content)
     return response
