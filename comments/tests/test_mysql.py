@@ -50,15 +50,16 @@ def server_cursor(django_db_setup, django_db_blocker):
 class TestFourByteText:
     def test_is_stored_and_shown_exactly(self, bob_client):
         response = bob_client.post(CREATE_URL, {"content": FOUR_BYTE_TEXT})
-        assertRedirects(response, LIST_URL)
-        assert Comment.objects.get().content == FOUR_BYTE_TEXT
+        stored = Comment.objects.get()
+        assertRedirects(response, f"{LIST_URL}#comment-{stored.pk}")
+        assert stored.content == FOUR_BYTE_TEXT
         assertContains(bob_client.get(LIST_URL), FOUR_BYTE_TEXT)
 
     def test_4096_four_byte_characters_are_stored_whole(self, bob_client):
         content = "😀" * 4095 + "𠜎"
         response = bob_client.post(CREATE_URL, {"content": content})
-        assertRedirects(response, LIST_URL)
         stored = Comment.objects.annotate(length=Length("content")).get()
+        assertRedirects(response, f"{LIST_URL}#comment-{stored.pk}")
         assert stored.content == content
         assert stored.length == 4096
 
