@@ -23,6 +23,7 @@ import MySQLdb.cursors
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .caching import bump_board_version
 from .hashers import WerkzeugHash
 from .models import Comment, ImportedComment
 
@@ -359,6 +360,10 @@ def import_flask_database(
         _import_comments(
             source, user_ids, source_timezone, report, not dry_run, progress
         )
+        if not dry_run and report.comments_imported:
+            # bulk_create sends no signals: the cached pages learn of the
+            # import here, in its transaction.
+            bump_board_version()
     return report
 
 

@@ -87,3 +87,15 @@ class ImportedComment(models.Model):
 
     def __str__(self):
         return f"{self.source} #{self.source_id}"
+
+
+class BoardVersion(models.Model):
+    """One row: the version the comment pages are cached under.
+
+    comments/caching.py writes a new one with every change the pages show.
+    """
+
+    version = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.version

@@ -7,11 +7,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from . import caching
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
 from .models import Comment
 
@@ -63,16 +67,46 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
 
 
 def _render_list(request, page, form):
+    """The page of comments with the form, rendered for this reader, with
+    the links their comments give them."""
     for comment in page.comments:
         comment.user_can_edit = comment.can_edit(request.user)
         comment.user_can_delete = comment.can_delete(request.user)
+    return _render_listing(request, Listing.of(page), form)
+
+
+@dataclass
+class Listing:
+    """A page of comments as HTML, with what the page around it needs: the
+    small, picklable form the cache keeps."""
+
+    comment_items: str
+    older_url: str | None
+    newer_url: str | None
+    commenter_ids: frozenset
+
+    @classmethod
+    def of(cls, page: Page) -> "Listing":
+        return cls(
+            comment_items=render_to_string(
+                "comments/comment_items.html", {"comments": page.comments}
+            )
+            if page.comments
+            else "",
+            older_url=page.older_url,
+            newer_url=page.newer_url,
+            commenter_ids=frozenset(c.commenter_id for c in page.comments),
+        )
+
+
+def _render_listing(request, listing, form):
     return render(
         request,
         "comments/comment_list.html",
         {
-            "comments": page.comments,
-            "older_url": page.older_url,
-            "newer_url": page.newer_url,
+            "comment_items": mark_safe(listing.comment_items),
+            "older_url": listing.older_url,
+            "newer_url": listing.newer_url,
             "form": form,
         },
     )
@@ -94,12 +128,39 @@ def comment_list(request):
         )
     before = position.cleaned_data["before"]
     after = position.cleaned_data["after"]
-    page = get_page(before=before, after=after)
-    if not page.comments and (before is not None or after is not None):
+    version = caching.board_version()
+    # Every anonymous reader without a message to see gets the same page:
+    # it comes whole from the cache. Looking costs no session read for a
+    # visitor without a session cookie.
+    page_key = None
+    if not request.user.is_authenticated and not len(messages.get_messages(request)):
+        page_key = caching.page_key(version, "page", before, after)
+        content = caching.get_page(page_key)
+        if content is not None:
+            return HttpResponse(content)
+    # Everyone else gets the cached list of comments inside their own page,
+    # unless it holds a link for them (their own comments, or a moderator's
+    # delete links), which only a page rendered for them can show.
+    list_key = caching.page_key(version, "list", before, after)
+    listing = caching.get_page(list_key)
+    page = None
+    if listing is None:
+        page = get_page(before=before, after=after)
+        listing = Listing.of(page)
+        caching.set_page(list_key, listing)
+    if not listing.comment_items and (before is not None or after is not None):
         # Nothing lies that way (the link outlived the comments it pointed
         # at): the nearest page is the oldest one, or the latest.
         return redirect(list_url(after=0) if before is not None else list_url())
-    return _render_list(request, page, CommentForm())
+    user = request.user
+    if user.is_authenticated and (user.is_staff or user.pk in listing.commenter_ids):
+        page = page or get_page(before=before, after=after)
+        response = _render_list(request, page, CommentForm())
+    else:
+        response = _render_listing(request, listing, CommentForm())
+    if page_key is not None:
+        caching.set_page(page_key, response.content)
+    return response
 
 
 def comment_permalink(request, pk):

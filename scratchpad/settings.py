@@ -151,6 +151,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache of rendered comment pages: local memory in each process unless
+# CACHE_URL names a shared one (redis://127.0.0.1:6379/0). Either is right
+# with many workers and servers, since each request checks the pages'
+# version in the database (comments/caching.py); a shared cache renders each
+# page once for all of them instead of once per worker.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 
 # Authentication
 

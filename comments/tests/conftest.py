@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 
 from comments.models import Comment
@@ -47,6 +48,13 @@ def _test_settings(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache outlives each test's database, which rolls back to where the
+    # pages' version was before the test.
+    cache.clear()
 
 
 @pytest.fixture

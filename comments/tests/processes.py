@@ -31,6 +31,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 SITE_VARIABLES = frozenset(
     {
         "ALLOWED_HOSTS",
+        "CACHE_URL",
         "CONN_MAX_AGE",
         "CSRF_COOKIE_SECURE",
         "DATABASE_URL",

@@ -101,3 +101,21 @@ def test_static_files_are_hashed_and_cached_for_good(
     assert response.status == 200
     assert "immutable" in response.headers["Cache-Control"]
     assert "max-age=315360000" in response.headers["Cache-Control"]
+
+
+def test_a_page_cached_by_one_server_shows_a_comment_posted_through_the_other(
+    two_app_servers, alice
+):
+    # Each server keeps its own cache (local memory, the default); the
+    # version each checks in the database tells the second of the post.
+    first, second = two_app_servers
+    reader = Browser()
+    for _ in range(3):
+        assert "Hello again" not in reader.get(second.url + LIST_URL).text
+    browser = Browser()
+    log_in(browser, first, alice)
+    response = browser.submit(
+        first.url + LIST_URL, first.url + CREATE_URL, {"content": "Hello again"}
+    )
+    assert response.status == 302
+    assert "Hello again" in reader.get(second.url + LIST_URL).text

@@ -1,0 +1,98 @@
+"""
+The rendered comment pages, cached under a version of the board that changes
+with everything they show.
+
+Every change a page could show (a comment posted, edited or deleted, a user
+renamed or deleted, an import) stores a new random version in the database,
+and every cached page is looked up under the version read from the database
+for that request. A page cached before a change is then never read again,
+whatever the cache: local memory in each worker of each app server, or one
+Redis shared by all. The version is one row read by its primary key, much
+less than the page's own queries, and it is what lets local memory stay
+right with any number of workers and servers: nothing has to be told to
+forget anything.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import BoardVersion, Comment
+
+VERSION_PK = 1
+
+
+def new_version() -> str:
+    # Random rather than counted: a version row lost and made again (a
+    # restored backup, a test database emptied) never repeats an old one.
+    return secrets.token_hex(16)
+
+
+def board_version() -> str:
+    """The version the pages are cached under now."""
+    version = (
+        BoardVersion.objects.filter(pk=VERSION_PK)
+        .values_list("version", flat=True)
+        .first()
+    )
+    if version is None:
+        version = _create_version(new_version())
+    return version
+
+
+def bump_board_version() -> None:
+    """Make every cached page out of date: call after anything they show
+    changes, in the same transaction as the change."""
+    version = new_version()
+    if not BoardVersion.objects.filter(pk=VERSION_PK).update(version=version):
+        _create_version(version)
+
+
+def _create_version(version: str) -> str:
+    try:
+        with transaction.atomic():
+            return BoardVersion.objects.create(pk=VERSION_PK, version=version).version
+    except IntegrityError:
+        # Another request made it first; theirs is as new as ours.
+        return BoardVersion.objects.values_list("version", flat=True).get(pk=VERSION_PK)
+
+
+def page_key(version: str, *parts) -> str:
+    return ":".join(["comments", "page", version, *(str(part) for part in parts)])
+
+
+def get_page(key: str):
+    return cache.get(key)
+
+
+def set_page(key: str, value) -> None:
+    cache.set(key, value)
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="comments.caching.comment_saved")
+@receiver(post_delete, sender=Comment, dispatch_uid="comments.caching.comment_deleted")
+def comment_changed(sender, **kwargs):
+    bump_board_version()
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="comments.caching.user")
+def user_saved(sender, instance, created, update_fields, **kwargs):
+    # A new user has no comments yet, and a login (last_login) or a new
+    # password changes nothing on the pages; any other save may rename.
+    if created:
+        return
+    if update_fields is not None and sender.USERNAME_FIELD not in update_fields:
+        return
+    bump_board_version()
+
+
+@receiver(
+    post_delete, sender=get_user_model(), dispatch_uid="comments.caching.user_deleted"
+)
+def user_deleted(sender, **kwargs):
+    # Their comments now read "by anonymous".
+    bump_board_version()

@@ -1,0 +1,173 @@
+"""
+The anonymous pages come from the cache, and no reader ever sees one older
+than the last change: each test fills the cache first, changes something the
+page shows, and reads the page again.
+"""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from comments.caching import board_version
+
+from .factories import CommentFactory, UserFactory
+from .flask_sources import FINAL, SQLiteFlaskDatabase
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("comments:list")
+CREATE_URL = reverse("comments:create")
+LOGOUT_URL = reverse("logout")
+
+
+@pytest.fixture
+def comment(bob):
+    return CommentFactory(content="What bob said first", commenter=bob)
+
+
+@pytest.fixture
+def cached_page(client, comment):
+    """The anonymous front page, rendered once so that it is in the cache."""
+    assertContains(client.get(LIST_URL), "What bob said first")
+    return client
+
+
+def test_second_anonymous_view_reads_only_the_version(
+    cached_page, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        response = cached_page.get(LIST_URL)
+    assertContains(response, "What bob said first")
+    assert not response.cookies
+
+
+def test_old_page_is_cached_too(client, make_comments, django_assert_num_queries):
+    comments = make_comments(120)
+    query = {"before": comments[60].pk}
+    first = client.get(LIST_URL, query)
+    with django_assert_num_queries(1):
+        second = client.get(LIST_URL, query)
+    assert second.content == first.content
+
+
+def test_posted_comment_shows_at_once(cached_page, bob):
+    poster = type(cached_page)()
+    poster.force_login(bob)
+    poster.post(CREATE_URL, {"content": "Fresh from the oven"})
+    assertContains(cached_page.get(LIST_URL), "Fresh from the oven")
+
+
+def test_edited_comment_shows_its_new_text_at_once(cached_page, bob, comment):
+    editor = type(cached_page)()
+    editor.force_login(bob)
+    response = editor.post(
+        reverse("comments:edit", args=[comment.pk]), {"content": "Second thoughts"}
+    )
+    assert response.status_code == 302
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "Second thoughts")
+    assertNotContains(response, "What bob said first")
+
+
+def test_deleted_comment_is_gone_at_once(cached_page, bob, comment):
+    deleter = type(cached_page)()
+    deleter.force_login(bob)
+    deleter.post(reverse("comments:delete", args=[comment.pk]))
+    assertNotContains(cached_page.get(LIST_URL), "What bob said first")
+
+
+def test_renamed_user_shows_under_the_new_name_at_once(cached_page, bob):
+    bob.username = "robert"
+    bob.save()
+    response = cached_page.get(LIST_URL)
+    assertContains(response, " by robert")
+    assertNotContains(response, " by bob")
+
+
+def test_deleted_user_comments_read_anonymous_at_once(cached_page, bob):
+    bob.delete()
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "What bob said first")
+    assertContains(response, " by anonymous")
+
+
+def test_imported_comments_show_at_once(cached_page, tmp_path):
+    flask = SQLiteFlaskDatabase.create(tmp_path / "flask.db", FINAL)
+    flask.add_comment("Said long ago on the Flask site")
+    flask.close()
+    call_command(
+        "import_flask_scratchpad", flask.url, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assertContains(cached_page.get(LIST_URL), "Said long ago on the Flask site")
+
+
+def test_a_login_does_not_change_the_version(client, bob, password):
+    version = board_version()
+    client.post(reverse("login"), {"username": "bob", "password": password})
+    assert board_version() == version
+
+
+def test_logged_in_reader_is_not_given_the_anonymous_page(cached_page, bob):
+    cached_page.force_login(bob)
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "Post comment")
+    assertContains(response, "Log out")
+
+
+def test_own_comment_has_its_links_after_a_cached_anonymous_view(
+    cached_page, bob, comment
+):
+    cached_page.force_login(bob)
+    assertContains(
+        cached_page.get(LIST_URL), reverse("comments:edit", args=[comment.pk])
+    )
+
+
+def test_reader_just_logged_out_sees_the_message_on_a_cached_page(cached_page, bob):
+    cached_page.force_login(bob)
+    response = cached_page.post(LOGOUT_URL, follow=True)
+    assertContains(response, "You have been logged out")
+    assertContains(response, "What bob said first")
+
+
+def test_pages_are_cached_per_position(client, make_comments):
+    comments = make_comments(120)
+    latest = client.get(LIST_URL).content
+    older = client.get(LIST_URL, {"before": comments[60].pk}).content
+    assert latest != older
+    assert client.get(LIST_URL).content == latest
+
+
+def test_a_user_saved_without_a_change_of_name_keeps_the_version(bob):
+    version = board_version()
+    bob.set_password("another secret phrase")
+    bob.save(update_fields=["password"])
+    assert board_version() == version
+    assert get_user_model().objects.count() == 1
+
+
+def test_logged_in_reader_gets_the_cached_list_in_their_own_page(
+    cached_page, comment, django_assert_num_queries
+):
+    cached_page.force_login(UserFactory(username="carol"))
+    # The session, the user and the version: the list comes from the cache.
+    with django_assert_num_queries(3):
+        response = cached_page.get(LIST_URL)
+    assertContains(response, "What bob said first")
+    assertContains(response, "csrfmiddlewaretoken")
+    assertContains(response, "carol")
+    assertNotContains(response, reverse("comments:edit", args=[comment.pk]))
+    assertNotContains(response, reverse("comments:delete", args=[comment.pk]))
+
+
+def test_moderator_sees_delete_links_on_a_cached_list(cached_page, comment):
+    cached_page.force_login(
+        UserFactory(username="boss", is_staff=True, is_superuser=True)
+    )
+    assertContains(
+        cached_page.get(LIST_URL), reverse("comments:delete", args=[comment.pk])
+    )
