@@ -113,6 +113,9 @@ def _render_listing(request, listing, form):
 
 
 def comment_list(request):
+    if not request.GET:
+        # The front page, the one most asked for: no position to read.
+        return _comment_page(request, before=None, after=None)
     position = PageForm(request.GET)
     if not position.is_valid():
         return render(
@@ -126,8 +129,14 @@ def comment_list(request):
             },
             status=400,
         )
-    before = position.cleaned_data["before"]
-    after = position.cleaned_data["after"]
+    return _comment_page(
+        request,
+        before=position.cleaned_data["before"],
+        after=position.cleaned_data["after"],
+    )
+
+
+def _comment_page(request, before, after):
     version = caching.board_version()
     # Every anonymous reader without a message to see gets the same page:
     # it comes whole from the cache. Looking costs no session read for a
