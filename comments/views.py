@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -66,50 +65,61 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
     )
 
 
-def _render_list(request, page, form):
-    """The page of comments with the form, rendered for this reader, with
-    the links their comments give them."""
-    for comment in page.comments:
-        comment.user_can_edit = comment.can_edit(request.user)
-        comment.user_can_delete = comment.can_delete(request.user)
-    return _render_listing(request, Listing.of(page), form)
+# Where each comment's links for its reader (Edit, Delete) go in the cached
+# HTML. An HTML comment, which escaped text can never contain.
+LINKS_SLOT = "<!-- links -->"
 
 
 @dataclass
 class Listing:
-    """A page of comments as HTML, with what the page around it needs: the
-    small, picklable form the cache keeps."""
+    """A page of comments rendered once for every reader, with what the page
+    around it needs: the small, picklable form the cache keeps.
 
-    comment_items: str
+    The HTML is cut where each comment's links go, so that a reader's own
+    links (Edit and Delete on their comments, Delete everywhere for a
+    moderator) go in without rendering the comments again.
+    """
+
+    # One more piece than comments: comment i's links go after pieces[i].
+    pieces: list[str]
+    # (pk, commenter_id, posted) of each comment, what deciding its links takes.
+    comments: list[tuple]
     older_url: str | None
     newer_url: str | None
-    commenter_ids: frozenset
 
     @classmethod
     def of(cls, page: Page) -> "Listing":
-        return cls(
-            comment_items=render_to_string(
-                "comments/comment_items.html", {"comments": page.comments}
+        html = (
+            render_to_string(
+                "comments/comment_items.html",
+                {"comments": page.comments, "links": mark_safe(LINKS_SLOT)},
             )
             if page.comments
-            else "",
+            else ""
+        )
+        return cls(
+            pieces=html.split(LINKS_SLOT),
+            comments=[(c.pk, c.commenter_id, c.posted) for c in page.comments],
             older_url=page.older_url,
             newer_url=page.newer_url,
-            commenter_ids=frozenset(c.commenter_id for c in page.comments),
         )
 
-
-def _render_listing(request, listing, form):
-    return render(
-        request,
-        "comments/comment_list.html",
-        {
-            "comment_items": mark_safe(listing.comment_items),
-            "older_url": listing.older_url,
-            "newer_url": listing.newer_url,
-            "form": form,
-        },
-    )
+    def html_for(self, user) -> str:
+        """The comments as this reader sees them, with their links."""
+        pieces = list(self.pieces)
+        if user.is_authenticated:
+            for index, (pk, commenter_id, posted) in enumerate(self.comments):
+                if user.is_staff or commenter_id == user.pk:
+                    comment = Comment(pk=pk, commenter_id=commenter_id, posted=posted)
+                    pieces[index] += render_to_string(
+                        "comments/comment_links.html",
+                        {
+                            "comment": comment,
+                            "can_edit": comment.can_edit(user),
+                            "can_delete": comment.can_delete(user),
+                        },
+                    )
+        return "".join(pieces)
 
 
 def comment_list(request):
@@ -136,40 +146,32 @@ def comment_list(request):
     )
 
 
-def _comment_page(request, before, after):
-    version = caching.board_version()
-    # Every anonymous reader without a message to see gets the same page:
-    # it comes whole from the cache. Looking costs no session read for a
-    # visitor without a session cookie.
-    page_key = None
-    if not request.user.is_authenticated and not len(messages.get_messages(request)):
-        page_key = caching.page_key(version, "page", before, after)
-        content = caching.get_page(page_key)
-        if content is not None:
-            return HttpResponse(content)
-    # Everyone else gets the cached list of comments inside their own page,
-    # unless it holds a link for them (their own comments, or a moderator's
-    # delete links), which only a page rendered for them can show.
+def _comment_page(request, before, after, form=None):
+    """The page of comments at a position, with the form to post (or the
+    one just refused, with its errors)."""
+    # The comments come from the cache, rendered once for every reader (an
+    # anonymous reader's whole page comes from the cache before this view
+    # runs: comments.middleware).
+    version = getattr(request, "board_version", None) or caching.board_version()
     list_key = caching.page_key(version, "list", before, after)
     listing = caching.get_page(list_key)
-    page = None
     if listing is None:
-        page = get_page(before=before, after=after)
-        listing = Listing.of(page)
+        listing = Listing.of(get_page(before=before, after=after))
         caching.set_page(list_key, listing)
-    if not listing.comment_items and (before is not None or after is not None):
+    if not listing.comments and (before is not None or after is not None):
         # Nothing lies that way (the link outlived the comments it pointed
         # at): the nearest page is the oldest one, or the latest.
         return redirect(list_url(after=0) if before is not None else list_url())
-    user = request.user
-    if user.is_authenticated and (user.is_staff or user.pk in listing.commenter_ids):
-        page = page or get_page(before=before, after=after)
-        response = _render_list(request, page, CommentForm())
-    else:
-        response = _render_listing(request, listing, CommentForm())
-    if page_key is not None:
-        caching.set_page(page_key, response.content)
-    return response
+    return render(
+        request,
+        "comments/comment_list.html",
+        {
+            "comment_items": mark_safe(listing.html_for(request.user)),
+            "older_url": listing.older_url,
+            "newer_url": listing.newer_url,
+            "form": form or CommentForm(),
+        },
+    )
 
 
 def comment_permalink(request, pk):
@@ -194,7 +196,7 @@ def comment_permalink(request, pk):
 def comment_create(request):
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render_list(request, get_page(), form)
+        return _comment_page(request, before=None, after=None, form=form)
     comment = form.save(commit=False)
     comment.commenter = request.user
     comment.save()

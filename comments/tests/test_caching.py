@@ -4,15 +4,17 @@ than the last change: each test fills the cache first, changes something the
 page shows, and reads the page again.
 """
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments.caching import board_version
+from comments.caching import board_version, page_key
 
 from .factories import CommentFactory, UserFactory
 from .flask_sources import FINAL, SQLiteFlaskDatabase
@@ -171,3 +173,80 @@ def test_moderator_sees_delete_links_on_a_cached_list(cached_page, comment):
     assertContains(
         cached_page.get(LIST_URL), reverse("comments:delete", args=[comment.pk])
     )
+
+
+def edit_url(comment):
+    return reverse("comments:edit", args=[comment.pk])
+
+
+def delete_url(comment):
+    return reverse("comments:delete", args=[comment.pk])
+
+
+def test_own_comments_get_their_links_on_the_cached_list(
+    cached_page, bob, comment, django_assert_num_queries
+):
+    carols = CommentFactory(content="Carol here", commenter=UserFactory())
+    cached_page.get(LIST_URL)
+    cached_page.force_login(bob)
+    # The session, the user and the version: the comments are not read again.
+    with django_assert_num_queries(3):
+        response = cached_page.get(LIST_URL)
+    assertContains(response, f'href="{edit_url(comment)}"', count=1)
+    assertContains(response, f'href="{delete_url(comment)}"', count=1)
+    assertNotContains(response, edit_url(carols))
+    assertNotContains(response, delete_url(carols))
+
+
+def test_edit_link_goes_when_the_window_closes_though_the_list_is_cached(
+    cached_page, bob, comment, settings, django_assert_num_queries
+):
+    cached_page.force_login(bob)
+    assertContains(cached_page.get(LIST_URL), edit_url(comment))
+    settings.COMMENTS_EDIT_WINDOW = datetime.timedelta(0)
+    with django_assert_num_queries(3):
+        response = cached_page.get(LIST_URL)
+    assertNotContains(response, edit_url(comment))
+    assertContains(response, delete_url(comment))
+
+
+def test_moderator_gets_delete_links_only_on_the_cached_list(cached_page, comment):
+    own = CommentFactory(content="Moderator's own")
+    cached_page.force_login(own.commenter)
+    own.commenter.is_staff = own.commenter.is_superuser = True
+    own.commenter.save(update_fields=["is_staff", "is_superuser"])
+    response = cached_page.get(LIST_URL)
+    assertContains(response, f'href="{delete_url(comment)}"', count=1)
+    assertNotContains(response, edit_url(comment))
+    assertContains(response, f'href="{edit_url(own)}"', count=1)
+    assertContains(response, f'href="{delete_url(own)}"', count=1)
+
+
+def test_text_that_looks_like_the_links_marker_stays_text(cached_page, bob):
+    CommentFactory(content="<!-- links --> sneaky", commenter=UserFactory())
+    cached_page.force_login(bob)
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "&lt;!-- links --&gt; sneaky")
+    assertContains(response, 'class="comment-action"', count=2)
+
+
+def test_cached_page_keeps_the_headers_of_the_first(cached_page):
+    first = cached_page.get(LIST_URL)
+    second = cached_page.get(LIST_URL)
+    assert second.content == first.content
+    assert dict(second.headers) == dict(first.headers)
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_cached_page_still_refuses_a_host_not_allowed(cached_page):
+    response = cached_page.get(LIST_URL, HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assertNotContains(response, "What bob said first", status_code=400)
+
+
+@pytest.mark.parametrize("query", ["utm_source=mail", "before=1&after=2", "before=x"])
+def test_pages_are_cached_only_at_the_sites_own_addresses(client, comment, query):
+    client.get(f"{LIST_URL}?{query}")
+    assert cache.get(page_key(board_version(), "page", query)) is None

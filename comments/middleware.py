@@ -1,0 +1,62 @@
+import re
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
+from django.urls import reverse
+
+from . import caching
+
+# The positions the site's own links use (comments.views.list_url). Pages
+# under any other query are rendered as usual, so that nobody can fill the
+# cache with copies of a page under made-up addresses.
+CACHED_QUERY = re.compile(r"(?:(?:before|after)=\d{1,19})?")
+
+
+class CachedPageMiddleware:
+    """Serves the comment pages to anonymous readers whole from the cache.
+
+    A reader who sends neither a session cookie nor a messages cookie is
+    anonymous with no message waiting: every such reader gets the same page
+    at a position. The first one's response (content and headers) is cached
+    under the board's version (comments.caching) and given to the others
+    before the sessions, CSRF, authentication, messages and security
+    headers' middleware run: what those did for the first is in the headers
+    kept.
+
+    Goes after SecurityMiddleware, which redirects to HTTPS and adds its
+    headers to every response, and WhiteNoise, which serves static files.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.is_cacheable(request):
+            return self.get_response(request)
+        # CommonMiddleware checks the Host header against ALLOWED_HOSTS for
+        # every other request; a cached page must not skip that.
+        request.get_host()
+        # Kept for the view, should the page have to be rendered.
+        request.board_version = caching.board_version()
+        key = caching.page_key(
+            request.board_version, "page", request.META.get("QUERY_STRING", "")
+        )
+        cached = caching.get_page(key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies:
+            caching.set_page(key, (response.content, dict(response.headers)))
+        return response
+
+    @staticmethod
+    def is_cacheable(request) -> bool:
+        return (
+            request.method == "GET"
+            and request.path_info == reverse("comments:list")
+            and CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+        )
