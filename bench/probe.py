@@ -1,9 +1,11 @@
 """
 Queries and bytes per request for each benchmarked page, measured in-process
-with Django's test client against the database named by DATABASE_URL.
-Prints one JSON object: {path: {"queries": n, "bytes": n, "status": n}}.
+with Django's test client against the database named by DATABASE_URL, for an
+anonymous reader and for each user named. Prints one JSON object:
+{"<label> <path>": {"queries": n, "bytes": n, "status": n}}, the label being
+"anonymous" or the username.
 
-    python -m bench.probe USERNAME PATH [PATH ...]
+    python -m bench.probe USERNAME[,USERNAME...] PATH [PATH ...]
 """
 
 import json
@@ -23,12 +25,14 @@ def main():
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     setup_test_environment()
-    username, paths = sys.argv[1], sys.argv[2:]
-    anonymous = Client()
-    logged_in = Client()
-    logged_in.force_login(get_user_model().objects.get(username=username))
+    usernames, paths = sys.argv[1].split(","), sys.argv[2:]
+    clients = [("anonymous", Client())]
+    for username in usernames:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        clients.append((username, client))
     figures = {}
-    for label, client in [("anonymous", anonymous), ("logged in", logged_in)]:
+    for label, client in clients:
         for path in paths:
             client.get(path)  # fill whatever caches the site keeps
             with CaptureQueriesContext(connection) as queries:

@@ -60,7 +60,20 @@ def free_port():
 # Databases ---------------------------------------------------------------
 
 
-class MySQLDatabase:
+class Database:
+    def count_comments(self):
+        return self.scalar("SELECT COUNT(*) FROM comments_comment")
+
+    def newest_commenter(self):
+        """The username of whoever wrote the newest comment."""
+        return self.scalar(
+            "SELECT auth_user.username FROM comments_comment "
+            "JOIN auth_user ON auth_user.id = comments_comment.commenter_id "
+            "ORDER BY comments_comment.id DESC LIMIT 1"
+        )
+
+
+class MySQLDatabase(Database):
     def __init__(self, url):
         self.url = url
         parts = urllib.parse.urlsplit(url)
@@ -89,14 +102,14 @@ class MySQLDatabase:
         with contextlib.closing(self._connect()) as conn:
             conn.cursor().execute(f"DROP DATABASE IF EXISTS `{self.name}`")
 
-    def count_comments(self):
+    def scalar(self, sql):
         with contextlib.closing(self._connect(database=self.name)) as conn:
             cursor = conn.cursor()
-            cursor.execute("SELECT COUNT(*) FROM comments_comment")
+            cursor.execute(sql)
             return cursor.fetchone()[0]
 
 
-class SQLiteDatabase:
+class SQLiteDatabase(Database):
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="scratchpad-bench-"))
         self.path = self.folder / "bench.sqlite3"
@@ -108,9 +121,9 @@ class SQLiteDatabase:
     def drop(self):
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def count_comments(self):
+    def scalar(self, sql):
         with contextlib.closing(sqlite3.connect(self.path)) as conn:
-            return conn.execute("SELECT COUNT(*) FROM comments_comment").fetchone()[0]
+            return conn.execute(sql).fetchone()[0]
 
 
 # Processes ---------------------------------------------------------------
@@ -379,10 +392,12 @@ def measure_size(size, args, env, ceiling):
         run_python(["-m", "bench.seed", str(size), str(args.users)], env)
         seed_seconds = time.monotonic() - started
         old_page = f"/?before={max(size // 10, 51)}"
-        pages = {"front, anonymous": "/", "old page, anonymous": old_page}
+        # reader0 has no comments (bench.seed); the newest comment's author
+        # has their Edit and Delete links on the front page.
+        reader, author = "reader0", database.newest_commenter()
         probe = json.loads(
             run_python(
-                ["-m", "bench.probe", "reader0", "/", old_page],
+                ["-m", "bench.probe", f"{reader},{author}", "/", old_page],
                 env,
                 capture_output=True,
                 text=True,
@@ -390,11 +405,18 @@ def measure_size(size, args, env, ceiling):
         )
         site = Gunicorn("scratchpad.wsgi:application", env)
         try:
-            cookies = log_in(site.url, "reader0")
-            cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            reader_cookie, author_cookie = (
+                "; ".join(f"{k}={v}" for k, v in log_in(site.url, name).items())
+                for name in (reader, author)
+            )
             scenarios = {
-                "front, anonymous": (pages["front, anonymous"], None, "anonymous /"),
-                "front, logged in": ("/", cookie, "logged in /"),
+                "front, anonymous": ("/", None, "anonymous /"),
+                "front, logged in": ("/", reader_cookie, f"{reader} /"),
+                "front, logged in, own comments on it": (
+                    "/",
+                    author_cookie,
+                    f"{author} /",
+                ),
                 "old page, anonymous": (old_page, None, f"anonymous {old_page}"),
             }
             for path, page_cookie, _ in scenarios.values():
