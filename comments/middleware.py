@@ -55,7 +55,7 @@ class CachedPageMiddleware:
     def is_cacheable(request) -> bool:
         return (
             request.method == "GET"
-            and request.path_info == reverse("comments:list")
+            and request.path == reverse("comments:list")
             and CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and CookieStorage.cookie_name not in request.COOKIES

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.caching import board_version, page_key
@@ -250,3 +250,22 @@ def test_cached_page_still_refuses_a_host_not_allowed(cached_page):
 def test_pages_are_cached_only_at_the_sites_own_addresses(client, comment, query):
     client.get(f"{LIST_URL}?{query}")
     assert cache.get(page_key(board_version(), "page", query)) is None
+
+
+@pytest.fixture
+def served_under_a_prefix():
+    """The site mounted at /board/ by a proxy: Django's WSGI handler sets the
+    prefix that reverse() adds from SCRIPT_NAME (the test client does not)."""
+    previous = get_script_prefix()
+    set_script_prefix("/board/")
+    yield "/board"
+    set_script_prefix(previous)
+
+
+def test_pages_are_cached_on_a_site_served_under_a_prefix(
+    client, comment, served_under_a_prefix
+):
+    response = client.get("/", SCRIPT_NAME=served_under_a_prefix)
+    assertContains(response, 'href="/board/login/"')
+    content, _ = cache.get(page_key(board_version(), "page", ""))
+    assert content == response.content
