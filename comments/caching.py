@@ -13,6 +13,7 @@ right with any number of workers and servers: nothing has to be told to
 forget anything.
 """
 
+import logging
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -20,8 +21,11 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from redis.exceptions import RedisError
 
 from .models import BoardVersion, Comment
+
+logger = logging.getLogger(__name__)
 
 VERSION_PK = 1
 
@@ -72,12 +76,24 @@ def page_key(version: str, *parts) -> str:
     return ":".join(["comments", "page", version, *(str(part) for part in parts)])
 
 
+# What a shared cache raises when it cannot be reached. The cache only
+# saves work: without it every page is rendered, and nothing is refused.
+CACHE_ERRORS = (RedisError, OSError)
+
+
 def get_page(key: str):
-    return cache.get(key)
+    try:
+        return cache.get(key)
+    except CACHE_ERRORS as error:
+        logger.warning("Page cache unavailable, rendering the page: %s", error)
+        return None
 
 
 def set_page(key: str, value) -> None:
-    cache.set(key, value)
+    try:
+        cache.set(key, value)
+    except CACHE_ERRORS as error:
+        logger.warning("Page cache unavailable, page not kept: %s", error)
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="comments.caching.comment_saved")

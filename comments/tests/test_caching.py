@@ -6,6 +6,7 @@ page shows, and reads the page again.
 
 import datetime
 import io
+import socket
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -269,3 +270,28 @@ def test_pages_are_cached_on_a_site_served_under_a_prefix(
     assertContains(response, 'href="/board/login/"')
     content, _ = cache.get(page_key(board_version(), "page", ""))
     assert content == response.content
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    """A Redis cache on a port where nothing listens: every call fails."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+
+
+def test_pages_are_rendered_while_the_cache_is_unreachable(
+    client, bob, comment, unreachable_cache, caplog
+):
+    assertContains(client.get(LIST_URL), "What bob said first")
+    assert "Page cache unavailable" in caplog.text
+    client.force_login(bob)
+    response = client.post(CREATE_URL, {"content": "Posted with no cache"}, follow=True)
+    assertContains(response, "Posted with no cache")
+    assertContains(response, "What bob said first")
