@@ -259,10 +259,14 @@ def log_in(base_url, username):
     return cookies
 
 
+def cookie_header(cookies):
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
 def post_for(base_url, username, seconds, tally):
     """Post comments as one logged-in client; count the acknowledged ones."""
     cookies = log_in(base_url, username)
-    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    header = cookie_header(cookies)
     parts = urllib.parse.urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     acknowledged = failed = 0
@@ -382,6 +386,19 @@ def import_rate(size, args, env):
 # The run -----------------------------------------------------------------
 
 
+# Every logged-in page's least cost (bench/floor.py), measured beside them.
+FLOOR = "floor: logged in, session, user and CSRF token only"
+FLOOR_PATH = "/floor/"
+
+
+def probe_pages(args, env):
+    """Queries and bytes of pages (bench/probe.py), by "<user> <path>"."""
+    output = run_python(
+        ["-m", "bench.probe", *args], env, capture_output=True, text=True
+    ).stdout
+    return json.loads(output)
+
+
 def measure_size(size, args, env, ceiling):
     database = MySQLDatabase(args.mysql_url) if args.db == "mysql" else SQLiteDatabase()
     env = {**env, "DATABASE_URL": database.url}
@@ -395,51 +412,57 @@ def measure_size(size, args, env, ceiling):
         # reader0 has no comments (bench.seed); the newest comment's author
         # has their Edit and Delete links on the front page.
         reader, author = "reader0", database.newest_commenter()
-        probe = json.loads(
-            run_python(
-                ["-m", "bench.probe", f"{reader},{author}", "/", old_page],
-                env,
-                capture_output=True,
-                text=True,
-            ).stdout
-        )
+        floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_settings"}
+        probe = {
+            **probe_pages([f"{reader},{author}", "/", old_page], env),
+            **probe_pages([reader, FLOOR_PATH], floor_env),
+        }
         site = Gunicorn("scratchpad.wsgi:application", env)
+        floor = Gunicorn("scratchpad.wsgi:application", floor_env)
         try:
             reader_cookie, author_cookie = (
-                "; ".join(f"{k}={v}" for k, v in log_in(site.url, name).items())
-                for name in (reader, author)
+                cookie_header(log_in(site.url, name)) for name in (reader, author)
             )
+            floor_cookie = cookie_header(log_in(floor.url, reader))
             scenarios = {
-                "front, anonymous": ("/", None, "anonymous /"),
-                "front, logged in": ("/", reader_cookie, f"{reader} /"),
+                "front, anonymous": (site, "/", None, "anonymous /"),
+                "front, logged in": (site, "/", reader_cookie, f"{reader} /"),
                 "front, logged in, own comments on it": (
+                    site,
                     "/",
                     author_cookie,
                     f"{author} /",
                 ),
-                "old page, anonymous": (old_page, None, f"anonymous {old_page}"),
+                "old page, anonymous": (
+                    site,
+                    old_page,
+                    None,
+                    f"anonymous {old_page}",
+                ),
+                FLOOR: (floor, FLOOR_PATH, floor_cookie, f"{reader} {FLOOR_PATH}"),
             }
-            for path, page_cookie, _ in scenarios.values():
-                wrk(site.url + path, 2, page_cookie)  # warm up
+            for server, path, page_cookie, _ in scenarios.values():
+                wrk(server.url + path, 2, page_cookie)  # warm up
             wrk(ceiling.url + "/", 2)
             site.reset_peak_rss()
             runs = {name: [] for name in scenarios}
             ceiling_runs = []
             for _ in range(args.repeats):
-                for name, (path, page_cookie, _) in scenarios.items():
-                    runs[name].append(wrk(site.url + path, args.seconds, page_cookie))
+                for name, (server, path, page_cookie, _) in scenarios.items():
+                    runs[name].append(wrk(server.url + path, args.seconds, page_cookie))
                     ceiling_runs.append(wrk(ceiling.url + "/", args.seconds))
             rss = site.worker_peak_rss_mb()
             posted = posting(site.url, database, args.post_seconds)
             rss_with_logins = site.worker_peak_rss_mb()
         finally:
+            floor.stop()
             site.stop()
     finally:
         database.drop()
 
     ceiling_rps = statistics.median(run["rps"] for run in ceiling_runs)
     rows = []
-    for name, (_, _, probe_key) in scenarios.items():
+    for name, (_, _, _, probe_key) in scenarios.items():
         rps = statistics.median(run["rps"] for run in runs[name])
         p50 = statistics.median(run["p50"] for run in runs[name])
         p99 = statistics.median(run["p99"] for run in runs[name])
