@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -17,6 +19,16 @@ def test_changelist_shows_excerpt_commenter_and_time(staff_client):
     assertContains(response, "A comment worth reading")
     assertContains(response, "carol")
     assertContains(response, "column-posted")
+
+
+def test_staff_see_when_a_comment_was_edited(staff_client):
+    edited = datetime.datetime(2017, 10, 13, 16, 50, tzinfo=datetime.UTC)
+    comment = CommentFactory(content="Changed since", edited=edited)
+    assertContains(staff_client.get(CHANGELIST_URL), "column-edited")
+    response = staff_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    )
+    assertContains(response, "Oct. 13, 2017, 4:50 p.m.")
 
 
 def test_search_by_text_finds_the_comment(staff_client):
