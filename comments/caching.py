@@ -11,13 +11,19 @@ Redis shared by all. The version is one row read by its primary key, much
 less than the page's own queries, and it is what lets local memory stay
 right with any number of workers and servers: nothing has to be told to
 forget anything.
+
+For the same reason a page under a version never changes, so each process
+keeps its own copy of the pages it has read from a shared cache: the shared
+cache renders each page once for every server, and serving it again costs
+no round trip.
 """
 
 import logging
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -82,18 +88,30 @@ CACHE_ERRORS = (RedisError, OSError)
 
 
 def get_page(key: str):
-    try:
-        return cache.get(key)
-    except CACHE_ERRORS as error:
-        logger.warning("Page cache unavailable, rendering the page: %s", error)
-        return None
+    page = caches["local"].get(key)
+    if page is None and _shared_cache():
+        try:
+            page = cache.get(key)
+        except CACHE_ERRORS as error:
+            logger.warning("Page cache unavailable, rendering the page: %s", error)
+            return None
+        if page is not None:
+            caches["local"].set(key, page)
+    return page
 
 
 def set_page(key: str, value) -> None:
-    try:
-        cache.set(key, value)
-    except CACHE_ERRORS as error:
-        logger.warning("Page cache unavailable, page not kept: %s", error)
+    caches["local"].set(key, value)
+    if _shared_cache():
+        try:
+            cache.set(key, value)
+        except CACHE_ERRORS as error:
+            logger.warning("Page cache unavailable, page not shared: %s", error)
+
+
+def _shared_cache() -> bool:
+    """Whether the default cache is one other processes see (CACHE_URL)."""
+    return not isinstance(caches["default"], LocMemCache)
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="comments.caching.comment_saved")

@@ -158,8 +158,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # CACHE_URL names a shared one (redis://127.0.0.1:6379/0). Either is right
 # with many workers and servers, since each request checks the pages'
 # version in the database (comments/caching.py); a shared cache renders each
-# page once for all of them instead of once per worker.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# page once for all of them instead of once per worker. "local" is each
+# process's own copy of the pages, in front of a shared cache.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+    },
+}
 
 
 # Authentication

@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from comments.caching import bump_board_version
@@ -53,9 +53,10 @@ def _test_settings(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # The cache outlives each test's database, which rolls back to where the
+    # The caches outlive each test's database, which rolls back to where the
     # pages' version was before the test.
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

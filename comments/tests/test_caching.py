@@ -7,15 +7,17 @@ page shows, and reads the page again.
 import datetime
 import io
 import socket
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments.caching import board_version, page_key
+from comments.caching import board_version, get_page, page_key
+from comments.models import Comment
 
 from .factories import CommentFactory, UserFactory
 from .flask_sources import FINAL, SQLiteFlaskDatabase
@@ -25,6 +27,8 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
 LOGOUT_URL = reverse("logout")
+# The Redis server of this project's machines, a database of the tests' own.
+REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -250,7 +254,7 @@ def test_cached_page_still_refuses_a_host_not_allowed(cached_page):
 @pytest.mark.parametrize("query", ["utm_source=mail", "before=1&after=2", "before=x"])
 def test_pages_are_cached_only_at_the_sites_own_addresses(client, comment, query):
     client.get(f"{LIST_URL}?{query}")
-    assert cache.get(page_key(board_version(), "page", query)) is None
+    assert get_page(page_key(board_version(), "page", query)) is None
 
 
 @pytest.fixture
@@ -268,7 +272,7 @@ def test_pages_are_cached_on_a_site_served_under_a_prefix(
 ):
     response = client.get("/", SCRIPT_NAME=served_under_a_prefix)
     assertContains(response, 'href="/board/login/"')
-    content, _ = cache.get(page_key(board_version(), "page", ""))
+    content, _ = get_page(page_key(board_version(), "page", ""))
     assert content == response.content
 
 
@@ -279,10 +283,11 @@ def unreachable_cache(settings):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
-        }
+        },
     }
 
 
@@ -295,3 +300,54 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
     response = client.post(CREATE_URL, {"content": "Posted with no cache"}, follow=True)
     assertContains(response, "Posted with no cache")
     assertContains(response, "What bob said first")
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """Redis as the shared cache, as CACHE_URL=redis://... sets it, under a
+    key prefix of this test's own."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        },
+    }
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def change_behind_the_caches_back(comment):
+    # update() sends no signal, so the version stays: only a page rendered
+    # anew shows the new text.
+    Comment.objects.filter(pk=comment.pk).update(content="Changed quietly")
+
+
+def test_a_page_from_the_shared_cache_is_kept_by_the_process(
+    client, comment, shared_cache
+):
+    assertContains(client.get(LIST_URL), "What bob said first")
+    change_behind_the_caches_back(comment)
+    shared_cache.clear()
+    # Served from this process's own copy: the shared cache has nothing.
+    assertContains(client.get(LIST_URL), "What bob said first")
+
+
+def test_a_page_another_process_cached_is_read_from_the_shared_cache(
+    client, comment, shared_cache
+):
+    assertContains(client.get(LIST_URL), "What bob said first")
+    change_behind_the_caches_back(comment)
+    # As a process that has not seen the page yet.
+    caches["local"].clear()
+    assertContains(client.get(LIST_URL), "What bob said first")
+    assert shared_cache.get(page_key(board_version(), "page", "")) is not None
+
+
+def test_a_post_shows_at_once_with_a_shared_cache(client, bob, comment, shared_cache):
+    assertContains(client.get(LIST_URL), "What bob said first")
+    poster = type(client)()
+    poster.force_login(bob)
+    poster.post(CREATE_URL, {"content": "Fresh from the oven"})
+    assertContains(client.get(LIST_URL), "Fresh from the oven")

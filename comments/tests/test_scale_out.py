@@ -7,6 +7,7 @@ request, because sessions live in the database and nothing in local files.
 import re
 
 import pytest
+import redis
 from django.urls import reverse
 
 from .factories import PASSWORD
@@ -119,3 +120,33 @@ def test_a_page_cached_by_one_server_shows_a_comment_posted_through_the_other(
     )
     assert response.status == 302
     assert "Hello again" in reader.get(second.url + LIST_URL).text
+
+
+def test_pages_shared_in_redis_show_a_comment_posted_through_the_other_server(
+    shared_database_url, start_app_server, alice
+):
+    # Both servers keep the pages in one Redis (CACHE_URL), and each its own
+    # copy of those it has read; the version in the database still tells
+    # the second of the post at once. A Redis database of the test's own,
+    # emptied first.
+    cache_url = "redis://127.0.0.1:6379/14"
+    shared = redis.Redis.from_url(cache_url)
+    shared.flushdb()
+    first, second = (
+        start_app_server(shared_database_url, CACHE_URL=cache_url) for _ in range(2)
+    )
+    reader = Browser()
+    for server in (first, second, second):
+        assert "Hello from the first" not in reader.get(server.url + LIST_URL).text
+    browser = Browser()
+    log_in(browser, first, alice)
+    response = browser.submit(
+        first.url + LIST_URL,
+        first.url + CREATE_URL,
+        {"content": "Hello from the first"},
+    )
+    assert response.status == 302
+    assert "Hello from the first" in reader.get(second.url + LIST_URL).text
+    assert "Hello from the first" in reader.get(first.url + LIST_URL).text
+    assert shared.keys("*comments:page:*"), "the servers kept nothing in Redis"
+    shared.flushdb()
