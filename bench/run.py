@@ -4,9 +4,11 @@ same stack measured side by side in the same run.
 
 For each board size it makes a fresh database, seeds it, starts the site
 under gunicorn on a free loopback port, and drives it with wrk: the front
-page anonymous and logged in, and an old page. The ceiling (bench/ceiling.py,
-a constant Django view) runs under the same gunicorn settings, and every site
-measurement is followed by one of the ceiling, so both see the same machine.
+page anonymous, logged in without and with comments of one's own on it, an
+old page, and the floor of a logged-in page (bench/floor.py). The ceiling
+(bench/ceiling.py, a constant Django view) runs under the same gunicorn
+settings, and every measurement is followed by one of the ceiling, so both
+see the same machine.
 Each pair is repeated and the median reported. Then 8 logged-in clients post
 for a fixed time, and the rows stored are checked against the posts
 acknowledged. The table is printed and written to bench/results/<date>.md.
