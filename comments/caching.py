@@ -78,8 +78,18 @@ def _create_version(version: str) -> str:
         return BoardVersion.objects.values_list("version", flat=True).get(pk=VERSION_PK)
 
 
+# A shared cache outlives a deploy, and new code must never read what old
+# code kept in another shape: change this with the shape of anything cached
+# (the Listing in views.py, the responses the middleware keeps). Changed
+# markup alone shows once the pages kept expire (the cache's TIMEOUT, five
+# minutes by default).
+PAGES_FORMAT = 2
+
+
 def page_key(version: str, *parts) -> str:
-    return ":".join(["comments", "page", version, *(str(part) for part in parts)])
+    return ":".join(
+        ["comments", f"pages{PAGES_FORMAT}", version, *(str(part) for part in parts)]
+    )
 
 
 # What a shared cache raises when it cannot be reached. The cache only

@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from . import caching
 
-# The positions the site's own links use (comments.views.list_url). Pages
-# under any other query are rendered as usual, so that nobody can fill the
-# cache with copies of a page under made-up addresses.
-CACHED_QUERY = re.compile(r"(?:(?:before|after)=\d{1,19})?")
+# The positions the site's own links use (comments.views.list_url), written
+# as they write them. Pages under any other query are rendered as usual, so
+# that one page is not cached again under each spelling of its address
+# (?before=03, ?before=3&x=1).
+CACHED_QUERY = re.compile(r"(?:(?:before|after)=(?:0|[1-9]\d{0,18}))?")
 
 
 class CachedPageMiddleware:
@@ -40,7 +41,10 @@ class CachedPageMiddleware:
         # Kept for the view, should the page have to be rendered.
         request.board_version = caching.board_version()
         key = caching.page_key(
-            request.board_version, "page", request.META.get("QUERY_STRING", "")
+            request.board_version,
+            "page",
+            request.path,
+            request.META.get("QUERY_STRING", ""),
         )
         cached = caching.get_page(key)
         if cached is not None:

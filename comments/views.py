@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -97,8 +97,14 @@ class Listing:
             if page.comments
             else ""
         )
+        pieces = html.split(LINKS_SLOT)
+        if len(pieces) != len(page.comments) + 1:
+            # Links would go beside the wrong comments.
+            raise ImproperlyConfigured(
+                "comments/comment.html must show {{ links }} once per comment."
+            )
         return cls(
-            pieces=html.split(LINKS_SLOT),
+            pieces=pieces,
             comments=[(c.pk, c.commenter_id, c.posted) for c in page.comments],
             older_url=page.older_url,
             newer_url=page.newer_url,

@@ -12,12 +12,15 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comments import views
 from comments.caching import board_version, get_page, page_key
 from comments.models import Comment
+from comments.views import Listing
 
 from .factories import CommentFactory, UserFactory
 from .flask_sources import FINAL, SQLiteFlaskDatabase
@@ -251,10 +254,12 @@ def test_cached_page_still_refuses_a_host_not_allowed(cached_page):
     assertNotContains(response, "What bob said first", status_code=400)
 
 
-@pytest.mark.parametrize("query", ["utm_source=mail", "before=1&after=2", "before=x"])
+@pytest.mark.parametrize(
+    "query", ["utm_source=mail", "before=1&after=2", "before=x", "before=01"]
+)
 def test_pages_are_cached_only_at_the_sites_own_addresses(client, comment, query):
     client.get(f"{LIST_URL}?{query}")
-    assert get_page(page_key(board_version(), "page", query)) is None
+    assert get_page(page_key(board_version(), "page", LIST_URL, query)) is None
 
 
 @pytest.fixture
@@ -272,7 +277,7 @@ def test_pages_are_cached_on_a_site_served_under_a_prefix(
 ):
     response = client.get("/", SCRIPT_NAME=served_under_a_prefix)
     assertContains(response, 'href="/board/login/"')
-    content, _ = get_page(page_key(board_version(), "page", ""))
+    content, _ = get_page(page_key(board_version(), "page", "/board/", ""))
     assert content == response.content
 
 
@@ -342,7 +347,7 @@ def test_a_page_another_process_cached_is_read_from_the_shared_cache(
     # As a process that has not seen the page yet.
     caches["local"].clear()
     assertContains(client.get(LIST_URL), "What bob said first")
-    assert shared_cache.get(page_key(board_version(), "page", "")) is not None
+    assert shared_cache.get(page_key(board_version(), "page", LIST_URL, "")) is not None
 
 
 def test_a_post_shows_at_once_with_a_shared_cache(client, bob, comment, shared_cache):
@@ -351,3 +356,25 @@ def test_a_post_shows_at_once_with_a_shared_cache(client, bob, comment, shared_c
     poster.force_login(bob)
     poster.post(CREATE_URL, {"content": "Fresh from the oven"})
     assertContains(client.get(LIST_URL), "Fresh from the oven")
+
+
+def test_a_comment_template_without_the_links_marker_is_refused(settings, comment):
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [
+        {
+            **engine,
+            "APP_DIRS": False,
+            "OPTIONS": {
+                **engine["OPTIONS"],
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {"comments/comment.html": "<article>{{ comment }}</article>"},
+                    ),
+                    "django.template.loaders.filesystem.Loader",
+                ],
+            },
+        }
+    ]
+    with pytest.raises(ImproperlyConfigured, match="links"):
+        Listing.of(views.get_page())

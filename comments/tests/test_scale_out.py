@@ -148,5 +148,5 @@ def test_pages_shared_in_redis_show_a_comment_posted_through_the_other_server(
     assert response.status == 302
     assert "Hello from the first" in reader.get(second.url + LIST_URL).text
     assert "Hello from the first" in reader.get(first.url + LIST_URL).text
-    assert shared.keys("*comments:page:*"), "the servers kept nothing in Redis"
+    assert shared.keys("*comments:pages*"), "the servers kept nothing in Redis"
     shared.flushdb()
