@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -30,6 +30,14 @@ class Comment(models.Model):
 
     def __str__(self):
         return Truncator(self.content).chars(50)
+
+    def save(self, *args, **kwargs):
+        # The cached pages' version changes in a post_save receiver
+        # (comments.caching), which Django sends after the row is written:
+        # in one transaction, a comment is never stored without the pages
+        # learning of it.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk])

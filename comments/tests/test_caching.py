@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -378,3 +380,21 @@ def test_a_comment_template_without_the_links_marker_is_refused(settings, commen
     ]
     with pytest.raises(ImproperlyConfigured, match="links"):
         Listing.of(views.get_page())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_is_saved_in_one_transaction_with_the_pages_version(bob):
+    # Not inside a test's own transaction: what commits when is real here.
+    in_transaction = []
+
+    def record(**kwargs):
+        in_transaction.append(connection.in_atomic_block)
+
+    post_save.connect(record, sender=Comment)
+    try:
+        comment = CommentFactory(commenter=bob)
+        comment.content = "Changed"
+        comment.save(update_fields=["content"])
+    finally:
+        post_save.disconnect(record, sender=Comment)
+    assert in_transaction == [True, True]
