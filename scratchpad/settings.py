@@ -167,6 +167,15 @@ CACHES = {
         "LOCATION": "pages",
     },
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache only saves work: a Redis that stops answering may cost a
+    # page a second or two, never hold a worker until gunicorn kills it.
+    # Options in CACHE_URL's query string (?socket_timeout=5) take precedence.
+    CACHES["default"]["OPTIONS"] = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 1,
+        **CACHES["default"].get("OPTIONS", {}),
+    }
 
 
 # Authentication

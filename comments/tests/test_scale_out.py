@@ -5,6 +5,8 @@ request, because sessions live in the database and nothing in local files.
 """
 
 import re
+import socket
+import time
 
 import pytest
 import redis
@@ -150,3 +152,24 @@ def test_pages_shared_in_redis_show_a_comment_posted_through_the_other_server(
     assert "Hello from the first" in reader.get(first.url + LIST_URL).text
     assert shared.keys("*comments:pages*"), "the servers kept nothing in Redis"
     shared.flushdb()
+
+
+def test_a_redis_that_stops_answering_costs_a_page_seconds_not_a_worker(
+    shared_database_url, start_app_server
+):
+    # A port that takes connections (the kernel's backlog) and never says a
+    # word, as a Redis that hangs.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        port = silent.getsockname()[1]
+        server = start_app_server(
+            shared_database_url, CACHE_URL=f"redis://127.0.0.1:{port}/0"
+        )
+        started = time.monotonic()
+        response = Browser().get(server.url + LIST_URL)
+        elapsed = time.monotonic() - started
+    assert response.status == 200
+    assert "No comments yet." in response.text
+    # The cache's timeouts (a second each), well below gunicorn's 30.
+    assert elapsed < 10
