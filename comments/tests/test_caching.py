@@ -283,19 +283,25 @@ def test_pages_are_cached_on_a_site_served_under_a_prefix(
     assert content == response.content
 
 
+def use_redis(settings, location, **options):
+    """Redis as the shared cache, as CACHE_URL=redis://... sets it."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            **options,
+        },
+    }
+
+
 @pytest.fixture
 def unreachable_cache(settings):
     """A Redis cache on a port where nothing listens: every call fails."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-        },
-    }
+    use_redis(settings, f"redis://127.0.0.1:{port}/0")
 
 
 def test_pages_are_rendered_while_the_cache_is_unreachable(
@@ -311,16 +317,9 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
 
 @pytest.fixture
 def shared_cache(settings):
-    """Redis as the shared cache, as CACHE_URL=redis://... sets it, under a
-    key prefix of this test's own."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        },
-    }
+    """The tests' Redis database as the shared cache, under a key prefix of
+    this test's own; emptied afterwards."""
+    use_redis(settings, REDIS_URL, KEY_PREFIX=f"test-{uuid.uuid4().hex}")
     yield caches["default"]
     caches["default"].clear()
 
