@@ -1,6 +1,18 @@
+"""
+Comments in Django's admin.
+
+Staff moderate what people wrote; they do not write in anyone else's name.
+A comment's commenter and times are read-only once it exists, and a
+comment added here is by the staff member who adds it, as on the site,
+where the view sets the owner from the request. A change of the text marks
+the comment edited, as the author's own edits do, and Django's admin keeps
+it in the comment's history ("Changed Content.").
+"""
+
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from .models import Comment
 
@@ -12,9 +24,22 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["commenter"]
     search_fields = ["content", "commenter__username"]
     date_hierarchy = "posted"
-    # A drop-down of every user would not scale past a few hundred.
-    autocomplete_fields = ["commenter"]
-    readonly_fields = ["posted", "edited"]
+    fields = ["content", "commenter", "posted", "edited"]
+    readonly_fields = ["commenter", "posted", "edited"]
     formfield_overrides = {
         models.CharField: {"widget": forms.Textarea(attrs={"rows": 8, "cols": 80})},
     }
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            # The commenter is whoever adds it, and the times are not known
+            # before it is saved.
+            return ["content"]
+        return super().get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.commenter = request.user
+        elif "content" in form.changed_data:
+            obj.edited = timezone.now()
+        super().save_model(request, obj, form, change)
