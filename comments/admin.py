@@ -24,6 +24,9 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["commenter"]
     search_fields = ["content", "commenter__username"]
     date_hierarchy = "posted"
+    # Newest first: what needs a moderator is what was just posted. The
+    # primary key's order is the order of posting, and its index serves it.
+    ordering = ["-pk"]
     fields = ["content", "commenter", "posted", "edited"]
     readonly_fields = ["commenter", "posted", "edited"]
     formfield_overrides = {

@@ -39,6 +39,34 @@ def test_staff_see_when_a_comment_was_edited(staff_client):
     assertContains(staff_client.get(change_url(comment)), "Oct. 13, 2017, 4:50 p.m.")
 
 
+def test_changelist_lists_the_newest_comment_first(staff_client):
+    CommentFactory(content="The oldest comment")
+    CommentFactory(content="The middle comment")
+    CommentFactory(content="The newest comment")
+    page = staff_client.get(CHANGELIST_URL).content.decode()
+    newest = page.index("The newest comment")
+    assert newest < page.index("The middle comment") < page.index("The oldest comment")
+
+
+def test_admin_pages_name_the_site(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+    assertContains(response, "Scratchpad administration")
+    assertContains(response, "<title>Manage the board | Scratchpad admin</title>")
+    assertNotContains(response, "Django administration")
+    assertNotContains(response, "Django site admin")
+
+
+def test_lockouts_are_managed_in_the_same_named_admin(staff_client):
+    response = staff_client.get(reverse("admin:axes_accessattempt_changelist"))
+    assertContains(response, "Scratchpad administration")
+
+
+def test_admin_login_page_names_the_site(client):
+    response = client.get(reverse("admin:login"))
+    assertContains(response, "Scratchpad administration")
+    assertNotContains(response, "Django administration")
+
+
 def test_search_by_text_finds_the_comment(staff_client):
     CommentFactory(content="needle in here")
     CommentFactory(content="only hay")
