@@ -49,7 +49,21 @@ class PageForm(forms.Form):
         return cleaned_data
 
 
+class BootstrapBoundField(forms.BoundField):
+    """A field whose input Bootstrap shows as invalid (is-invalid) when it
+    has errors, as Django marks it for assistive technology (aria-invalid)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if not widget.is_hidden and self.errors:
+            classes = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{classes} is-invalid".strip()
+        return attrs
+
+
 class LoginForm(auth_forms.AuthenticationForm):
+    bound_field_class = BootstrapBoundField
     error_messages = {
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": "Incorrect username or password",
@@ -68,6 +82,8 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    bound_field_class = BootstrapBoundField
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

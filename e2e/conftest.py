@@ -272,7 +272,7 @@ def staff_page(page, staff):
     page.get_by_label("Password").fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Manage the board")).to_be_visible()
     return page
 
 

@@ -1,5 +1,7 @@
 """Accessibility: axe-core's checks in the pages, and the keyboard alone."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
@@ -102,12 +104,29 @@ def bobs_comment(bob):
 
 def test_password_change_page_with_errors(bob_page, password):
     bob_page.goto(reverse("password_change"))
+    new_password = bob_page.get_by_label("New password", exact=True)
+    # The rules are read out with the field, before the first try.
+    expect(new_password).to_have_accessible_description(
+        re.compile("must contain at least 8 characters")
+    )
     assert_no_blocking_violations(bob_page)
-    bob_page.get_by_label("Old password").fill("not the old one")
-    bob_page.get_by_label("New password", exact=True).fill("bob")
-    bob_page.get_by_label("New password confirmation").fill("bob")
+    old_password = bob_page.get_by_label("Old password")
+    confirmation = bob_page.get_by_label("New password confirmation")
+    old_password.fill("not the old one")
+    new_password.fill("bob")
+    confirmation.fill("bob")
     bob_page.get_by_role("button", name="Change password").click()
     expect(bob_page.get_by_role("main")).to_contain_text("This password is too short.")
+    # Each error is read out with its field, which says it is invalid.
+    expect(old_password).to_have_accessible_description(
+        "Your old password was entered incorrectly. Please enter it again."
+    )
+    expect(old_password).to_have_attribute("aria-invalid", "true")
+    expect(old_password).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(confirmation).to_have_accessible_description(
+        re.compile("This password is too short.")
+    )
+    expect(confirmation).to_have_attribute("aria-invalid", "true")
     assert_no_blocking_violations(bob_page)
 
 

@@ -48,7 +48,7 @@ def test_no_page_breaks_the_policy(page, staff, make_comments, password):
     page.get_by_label("Username").fill(staff.username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Manage the board")).to_be_visible()
     visit("admin index")
     visit("admin comments", reverse("admin:comments_comment_changelist"))
     visit("admin comment", reverse("admin:comments_comment_change", args=[own.pk]))

@@ -5,6 +5,11 @@ from comments import views as comments_views
 
 from . import views
 
+# The default site, named: django-axes and the apps register with it.
+admin.site.site_header = "Scratchpad administration"
+admin.site.site_title = "Scratchpad admin"
+admin.site.index_title = "Manage the board"
+
 urlpatterns = [
     path("", include("comments.urls")),
     path("login/", comments_views.LoginView.as_view(), name="login"),
