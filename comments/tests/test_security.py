@@ -135,6 +135,27 @@ class TestPasswordHashing:
         assert user.password.startswith("argon2$")
         assert user.check_password("an-old-password")
 
+    @pytest.mark.parametrize(
+        "stored",
+        [
+            # Minutes of hashing per login, an OverflowError, 2.6 seconds.
+            "werkzeug$pbkdf2:sha256:2147483647$salt$" + "A" * 43,
+            "werkzeug$pbkdf2:sha256:2147483648$salt$" + "A" * 43,
+            "werkzeug$scrypt:1:1:1000000$salt$" + "A" * 86,
+        ],
+    )
+    def test_costly_stored_hash_is_a_plain_failed_login_counted_by_axes(
+        self, client, stored, no_hashing
+    ):
+        user = UserFactory(username="old")
+        user.password = stored
+        user.save()
+        response = log_in(client, "any password", username="old")
+        assertContains(response, "Incorrect username or password")
+        assert AccessAttempt.objects.get(username="old").failures_since_start == 1
+        user.refresh_from_db()
+        assert user.password == stored
+
 
 class TestSessionCookie:
     def test_session_id_changes_at_login(self, client, bob, password):
