@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .caching import bump_board_version
-from .hashers import WerkzeugHash
+from .hashers import UnusableHash, WerkzeugHash
 from .models import Comment, ImportedComment
 
 # Rows per INSERT. A batch is also cut when its text passes BATCH_CHARACTERS,
@@ -295,9 +295,9 @@ class ImportReport:
     dry_run: bool
     users_created: list[str] = field(default_factory=list)
     users_matched: list[str] = field(default_factory=list)
-    # Created users whose werkzeug hash could not be verified: staff must
-    # set them a new password.
-    unusable_passwords: list[str] = field(default_factory=list)
+    # Created users whose werkzeug hash is refused, and why: staff must set
+    # them a new password.
+    unusable_passwords: list[tuple[str, str]] = field(default_factory=list)
     users_refused: list[tuple[int, str]] = field(default_factory=list)
     comments_imported: int = 0
     comments_already_there: int = 0
@@ -393,18 +393,25 @@ def _import_users(source, report, *, write) -> dict[int, int | None]:
             report.users_matched.append(row.username)
         else:
             user = User(**{username_field: row.username})
-            parsed = WerkzeugHash.from_werkzeug(row.password_hash)
-            encoded = parsed.to_django() if parsed else None
-            if encoded and len(encoded) <= max_password:
-                user.password = encoded
-            else:
+            try:
+                user.password = _stored_password(row.password_hash, max_password)
+            except UnusableHash as refusal:
                 user.set_unusable_password()
-                report.unusable_passwords.append(row.username)
+                report.unusable_passwords.append((row.username, str(refusal)))
             if write:
                 user.save()
             report.users_created.append(row.username)
         user_ids[row.id] = by_name[row.username] = user.pk
     return user_ids
+
+
+def _stored_password(werkzeug_hash, max_length: int) -> str:
+    """The stored form of a source user's hash; UnusableHash says why there
+    is none (hashers.py: a hash costlier than werkzeug's defaults is one)."""
+    encoded = WerkzeugHash.parse_werkzeug(werkzeug_hash).to_django()
+    if len(encoded) > max_length:
+        raise UnusableHash(f"its hash does not fit in {max_length} characters")
+    return encoded
 
 
 def _import_comments(source, user_ids, zone, report, write, progress):

@@ -230,7 +230,8 @@ class TestUsersAndPasswords:
         assert len(frank.password) > 0
         assert not frank.has_usable_password()
         assert "Passwords: 0 kept, 1 unusable." in output
-        assert "Staff must set a new password for: frank" in output
+        assert "Staff must set a new password for (username: why):" in output
+        assert "    frank: its digest is 47 bytes long, not 64" in output
 
     def test_unknown_hash_format_gives_an_unusable_password(self, source):
         source.add_user("gina", "plain$$gina's password")
@@ -238,7 +239,39 @@ class TestUsersAndPasswords:
         source.add_user("ivy", None)
         output = run_import(source.url)
         assert not any(user.has_usable_password() for user in User.objects.all())
-        assert "Staff must set a new password for: gina, hank, ivy" in output
+        assert (
+            "  Staff must set a new password for (username: why):\n"
+            "    gina: its digest is not lower-case hexadecimal\n"
+            "    hank: its password hash is in no format werkzeug made\n"
+            "    ivy: it has no password hash\n"
+        ) in output
+
+    def test_hash_costlier_than_werkzeug_made_gives_an_unusable_password(
+        self, client, source, production_hashers, no_hashing
+    ):
+        # Each would hold a web worker for minutes (or 2.6 seconds) at
+        # every login for its user; no_hashing fails the test if any is
+        # hashed, at import or at the login below.
+        source.add_user("greedy", "pbkdf2:sha256:2147483647$salt$" + "ab" * 32)
+        source.add_user("overflow", "pbkdf2:sha256:2147483648$salt$" + "ab" * 32)
+        source.add_user("slow", "scrypt:2:1:1000000$salt$" + "ab" * 64)
+        source.add_user("fine", "pbkdf2:sha256:1000000$salt$" + "ab" * 32)
+        output = run_import(source.url)
+        assert "Users: 4 created, 0 matched" in output
+        assert "Passwords: 1 kept, 3 unusable." in output
+        assert (
+            "    greedy: it asks for 2,147,483,647 PBKDF2 iterations, more than "
+            "werkzeug ever made (1,000,000)\n"
+            "    overflow: it asks for 2,147,483,648 PBKDF2 iterations, more than "
+            "werkzeug ever made (1,000,000)\n"
+            "    slow: its scrypt cost N·r·p is 2,000,000, more than werkzeug's "
+            "default (262,144)\n"
+        ) in output
+        unusable = User.objects.filter(username__in=["greedy", "overflow", "slow"])
+        assert not any(user.has_usable_password() for user in unusable)
+        assert User.objects.get(username="fine").has_usable_password()
+        response = client.post(LOGIN_URL, {"username": "greedy", "password": "x"})
+        assertContains(response, "Incorrect username or password")
 
     def test_existing_user_is_matched_and_keeps_its_password(
         self, client, source, password

@@ -151,10 +151,9 @@ class Command(BaseCommand):
             f"{len(report.unusable_passwords)} unusable."
         )
         if report.unusable_passwords:
-            self.stdout.write(
-                "  Staff must set a new password for: "
-                + ", ".join(report.unusable_passwords)
-            )
+            self.stdout.write("  Staff must set a new password for (username: why):")
+            for username, reason in report.unusable_passwords:
+                self.stdout.write(f"    {username}: {reason}")
         self.stdout.write(
             f"Comments: {report.comments_imported} {imported}, "
             f"{report.comments_already_there} already there, "
