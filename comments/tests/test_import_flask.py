@@ -379,6 +379,21 @@ class TestUsersAndPasswords:
         ) in out.getvalue()
         assert User.objects.count() == 1
 
+    def test_source_text_is_printed_escaped(self, source):
+        # A username or an Alembic revision could drive the operator's
+        # terminal: clear it, retitle it, or hide what follows.
+        source.add_user("\x1b[2J\x1b[31mmallory\x07\u202e", "not a hash")
+        source.execute("UPDATE alembic_version SET version_num = ?", ["\x1b]0;x\x07"])
+        output = run_import(source.url)
+        assert "\x1b" not in output and "\x07" not in output
+        assert "\u202e" not in output
+        assert "Alembic revision \\x1b]0;x\\x07" in output
+        assert (
+            "    \\x1b[2J\\x1b[31mmallory\\x07\\u202e: its password hash is in no "
+            "format werkzeug made"
+        ) in output
+        assert User.objects.get().username == "\x1b[2J\x1b[31mmallory\x07\u202e"
+
     def test_user_without_a_username_is_refused_and_listed(self, source):
         nameless = source.add_user(
             None, generate_password_hash("pw", "pbkdf2:sha1:1000")
