@@ -3,11 +3,14 @@ What the site adds around Django's authentication: where a login comes from,
 and the log line for each failed one.
 """
 
+import ipaddress
 import logging
+import re
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import SuspiciousOperation
 from django.dispatch import receiver
 from django.shortcuts import render
 
@@ -19,14 +22,59 @@ def client_ip(request) -> str | None:
     The client's address: REMOTE_ADDR, or, behind a proxy, the right-most
     entry of the header named by CLIENT_IP_HEADER (the one that proxy wrote;
     entries to its left came from the client and prove nothing).
+
+    The header's entry must be an IP address, perhaps with the port some
+    proxies append (``1.2.3.4:5555``, ``[::1]:5555``), which is dropped: a
+    client must not get a fresh lockout count from each port, or from each
+    way of writing one IPv6 address, so the address is given in its one
+    canonical form. Anything else raises SuspiciousOperation, which Django
+    answers with a 400: it cannot be counted against anyone.
     """
     header = settings.CLIENT_IP_HEADER
     if header:
         meta_key = "HTTP_" + header.upper().replace("-", "_")
-        entries = [entry.strip() for entry in request.META.get(meta_key, "").split(",")]
-        if entries[-1]:
-            return entries[-1]
+        entry = request.META.get(meta_key, "").rpartition(",")[2].strip()
+        if entry:
+            address = parse_address(entry)
+            if address is None:
+                raise SuspiciousOperation(
+                    f"{header} ends in {entry[:100]!r}, which is no IP address."
+                )
+            return address
     return request.META.get("REMOTE_ADDR")
+
+
+# An address with a port: 1.2.3.4:5555, or [IPv6]:5555 (the brackets are
+# what tells an IPv6 address's last group from a port; they may come alone).
+_WITH_PORT = re.compile(
+    r"(?P<ipv4>[0-9.]+):(?P<port>[0-9]{1,5})"
+    r"|\[(?P<ipv6>[0-9A-Fa-f:.]+)\](?::(?P<ipv6_port>[0-9]{1,5}))?"
+)
+
+
+def parse_address(value: str) -> str | None:
+    """``value`` as an IP address in canonical form, without a port; None
+    if it is none."""
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        match = _WITH_PORT.fullmatch(value)
+        if match is None or int(match["port"] or match["ipv6_port"] or 0) > 65535:
+            return None
+        try:
+            if match["ipv4"]:
+                address = ipaddress.IPv4Address(match["ipv4"])
+            else:
+                address = ipaddress.IPv6Address(match["ipv6"])
+        except ValueError:
+            return None
+    if address.version == 6:
+        if address.scope_id is not None:
+            # fe80::1%eth0 names an interface of the proxy, not a client.
+            return None
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+    return str(address)
 
 
 @receiver(user_login_failed)

@@ -22,9 +22,10 @@ import MySQLdb
 import MySQLdb.cursors
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from .caching import bump_board_version
-from .hashers import WerkzeugHash
+from .hashers import UnusableHash, WerkzeugHash
 from .models import Comment, ImportedComment
 
 # Rows per INSERT. A batch is also cut when its text passes BATCH_CHARACTERS,
@@ -34,6 +35,9 @@ BATCH_SIZE = 500
 BATCH_CHARACTERS = 1_000_000
 
 MYSQL_CONNECT_TIMEOUT = 10
+
+# Stands for a source user whose comments wait for the next import.
+HELD_BACK = object()
 
 
 class SourceError(Exception):
@@ -295,9 +299,9 @@ class ImportReport:
     dry_run: bool
     users_created: list[str] = field(default_factory=list)
     users_matched: list[str] = field(default_factory=list)
-    # Created users whose werkzeug hash could not be verified: staff must
-    # set them a new password.
-    unusable_passwords: list[str] = field(default_factory=list)
+    # Created users whose werkzeug hash is refused, and why: staff must set
+    # them a new password.
+    unusable_passwords: list[tuple[str, str]] = field(default_factory=list)
     users_refused: list[tuple[int, str]] = field(default_factory=list)
     comments_imported: int = 0
     comments_already_there: int = 0
@@ -367,14 +371,17 @@ def import_flask_database(
     return report
 
 
-def _import_users(source, report, *, write) -> dict[int, int | None]:
-    """Create or match the source's users; map source ids to user pks."""
+def _import_users(source, report, *, write) -> dict[int, object]:
+    """Create or match the source's users; map source ids to user pks, or
+    to HELD_BACK for a user whose name conflicts with one here."""
     User = get_user_model()
     username_field = User.USERNAME_FIELD
     max_username = User._meta.get_field(username_field).max_length
     max_password = User._meta.get_field("password").max_length
     user_ids = {}
     by_name = {}
+    # The names met so far, by their case-folded form.
+    folded_names = {}
     for row in source.users():
         refusal = _text_refusal(row.username, max_username, "username")
         if refusal is None and not row.username.strip():
@@ -388,23 +395,79 @@ def _import_users(source, report, *, write) -> dict[int, int | None]:
             user_ids[row.id] = by_name[row.username]
             report.users_matched.append(row.username)
             continue
-        user = User._default_manager.filter(**{username_field: row.username}).first()
+        try:
+            other = folded_names.get(row.username.casefold())
+            if other is not None:
+                raise UsernameConflict(row.username, other)
+            user = _local_user(User, username_field, row.username)
+        except UsernameConflict as conflict:
+            report.users_refused.append((row.id, str(conflict)))
+            # Their comments wait too: imported now, they could never be
+            # given back to their commenter.
+            user_ids[row.id] = HELD_BACK
+            continue
         if user is not None:
             report.users_matched.append(row.username)
         else:
             user = User(**{username_field: row.username})
-            parsed = WerkzeugHash.from_werkzeug(row.password_hash)
-            encoded = parsed.to_django() if parsed else None
-            if encoded and len(encoded) <= max_password:
-                user.password = encoded
-            else:
+            try:
+                user.password = _stored_password(row.password_hash, max_password)
+            except UnusableHash as refusal:
                 user.set_unusable_password()
-                report.unusable_passwords.append(row.username)
+                report.unusable_passwords.append((row.username, str(refusal)))
             if write:
                 user.save()
             report.users_created.append(row.username)
         user_ids[row.id] = by_name[row.username] = user.pk
+        folded_names[row.username.casefold()] = row.username
     return user_ids
+
+
+class UsernameConflict(Exception):
+    """A source username that is not, but is too like, one here."""
+
+    def __init__(self, username: str, other: str):
+        if username.casefold() == other.casefold():
+            how = "differs only in case from"
+        else:
+            # MySQL's collations also ignore trailing spaces and accents.
+            how = "is the same name, to this site's database, as"
+        super().__init__(
+            f"its username {username!r} {how} the user {other!r} here: rename "
+            "one of them (here in the admin, or in the source), then import "
+            "again; the comments of this user are held back until then"
+        )
+
+
+def _local_user(User, username_field: str, username: str):
+    """The user here whose username is exactly ``username``, or None.
+
+    MySQL compares the column case-insensitively, so the query alone would
+    match "ALICE" to "alice" and give alice ALICE's comments: the names are
+    compared again here, and one that differs only in case (as Django's
+    iexact sees it, or as the column's collation does) is a conflict.
+    """
+    exact = Q(**{username_field: username})
+    same = User._default_manager.filter(
+        exact | Q(**{f"{username_field}__iexact": username})
+    )
+    others = []
+    for user in same:
+        if user.get_username() == username:
+            return user
+        others.append(user.get_username())
+    if others:
+        raise UsernameConflict(username, min(others))
+    return None
+
+
+def _stored_password(werkzeug_hash, max_length: int) -> str:
+    """The stored form of a source user's hash; UnusableHash says why there
+    is none (hashers.py: a hash costlier than werkzeug's defaults is one)."""
+    encoded = WerkzeugHash.parse_werkzeug(werkzeug_hash).to_django()
+    if len(encoded) > max_length:
+        raise UnusableHash(f"its hash does not fit in {max_length} characters")
+    return encoded
 
 
 def _import_comments(source, user_ids, zone, report, write, progress):
@@ -440,6 +503,11 @@ def _import_comments(source, user_ids, zone, report, write, progress):
             report.comments_already_there += 1
         else:
             refusal = _text_refusal(row.content, max_length, "text")
+            if user_ids.get(row.commenter_id) is HELD_BACK:
+                refusal = refusal or (
+                    f"its commenter (source user {row.commenter_id}) is not "
+                    "imported: see the users above"
+                )
             try:
                 posted = _aware_utc(row.posted, zone)
             except (TypeError, ValueError, OverflowError):

@@ -1,3 +1,5 @@
+import hashlib
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
@@ -62,6 +64,18 @@ def _empty_cache():
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def no_hashing(monkeypatch):
+    """hashlib's key derivations fail the test if they are called at all
+    (a stand-in for a clock: the real calls would take minutes)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a refused hash was hashed")
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", refuse)
+    monkeypatch.setattr(hashlib, "scrypt", refuse)
 
 
 @pytest.fixture

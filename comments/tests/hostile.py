@@ -62,6 +62,7 @@ LOGOUT = reverse("logout")
 PASSWORD = reverse("password_change")
 FEED = reverse("comments:feed")
 ADMIN_SEARCH = reverse("admin:comments_comment_changelist")
+ADMIN_LOGIN = reverse("admin:login")
 EDIT = "/comments/{id}/edit/"
 DELETE = "/comments/{id}/delete/"
 PERMALINK = "/comments/{id}/"
@@ -226,6 +227,10 @@ def _cases():
         )  # fmt: skip
     yield Hostile(
         "login-username-over-long", "POST", LOGIN, user=None,
+        fields=(("username", "b" * 10_000), ("password", "x")),
+    )  # fmt: skip
+    yield Hostile(
+        "admin-login-username-over-long", "POST", ADMIN_LOGIN, user=None,
         fields=(("username", "b" * 10_000), ("password", "x")),
     )  # fmt: skip
     yield Hostile(

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -238,3 +239,13 @@ def test_staff_manage_users(staff_client):
     UserFactory(username="frank")
     response = staff_client.get(reverse("admin:auth_user_changelist"))
     assertContains(response, "frank")
+
+
+def test_admin_login_refuses_an_over_long_username_before_authenticating(client):
+    # authenticate() would have django-axes store the name in a column of
+    # 255 characters, which MySQL refuses: a 500.
+    response = client.post(
+        reverse("admin:login"), {"username": "b" * 256, "password": "x"}
+    )
+    assertContains(response, "Ensure this value has at most 150 characters")
+    assert not AccessAttempt.objects.exists()

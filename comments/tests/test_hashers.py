@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher
 from werkzeug.security import generate_password_hash
 
-from comments.hashers import WerkzeugHash, WerkzeugPasswordHasher
+from comments.hashers import UnusableHash, WerkzeugHash, WerkzeugPasswordHasher
 
 PASSWORD = "pässwörd ☃ with spaces"
 
@@ -122,6 +122,22 @@ def test_legacy_hash_is_an_hmac_keyed_with_the_salt_not_a_salted_digest():
         "scrypt$salt$" + "ab" * 64,  # cost left to the default
         "scrypt:1000:8:1$salt$" + "ab" * 64,  # N is not a power of two
         "scrypt:1048576:8:1$salt$" + "ab" * 64,  # a gigabyte per login
+        # Costlier than any werkzeug default: minutes of work per login, or
+        # more iterations than hashlib takes (an OverflowError).
+        "pbkdf2:sha256:1000001$salt$" + "ab" * 32,
+        "pbkdf2:sha256:2147483647$salt$" + "ab" * 32,
+        "pbkdf2:sha256:2147483648$salt$" + "ab" * 32,
+        "scrypt:32768:8:2$salt$" + "ab" * 64,
+        "scrypt:2:1:1000000$salt$" + "ab" * 64,
+        "scrypt:2:1000000:1$salt$" + "ab" * 64,
+        "scrypt:65536:1:1$salt$" + "ab" * 64,  # N too large for r: OpenSSL refuses
+        # Numbers werkzeug never wrote.
+        "pbkdf2:sha256:-1$salt$" + "ab" * 32,
+        "pbkdf2:sha256:+1000$salt$" + "ab" * 32,
+        "pbkdf2:sha256:1_000$salt$" + "ab" * 32,
+        "pbkdf2:sha256: 1000$salt$" + "ab" * 32,
+        "pbkdf2:sha256:" + "9" * 5000 + "$salt$" + "ab" * 32,
+        "scrypt:16384:8:" + "1" * 5000 + "$salt$" + "ab" * 64,
         "sha1$salt$" + "ab" * 20 + "$extra",
         "",
         "not a hash",
@@ -144,6 +160,71 @@ def test_hash_it_cannot_verify_is_not_taken(werkzeug_hash):
 )
 def test_damaged_stored_form_verifies_nothing(encoded):
     assert not WerkzeugPasswordHasher().verify(PASSWORD, encoded)
+
+
+# Stored forms that must be refused before any hashing: each would hold a
+# worker for seconds to minutes, or fail with an error, if it were hashed.
+# (An imported hash is refused at import; these stand for a row written
+# some other way, or imported before the bound.)
+PBKDF2_DIGEST = "A" * 43
+SCRYPT_DIGEST = "A" * 86
+COSTLY_OR_MALFORMED = [
+    f"werkzeug$pbkdf2:sha256:2147483647$salt${PBKDF2_DIGEST}",  # ~23 minutes
+    f"werkzeug$pbkdf2:sha256:2147483648$salt${PBKDF2_DIGEST}",  # OverflowError
+    f"werkzeug$pbkdf2:sha512:1000001$salt${'A' * 86}",
+    f"werkzeug$scrypt:1:1:1000000$salt${SCRYPT_DIGEST}",  # 2.6 seconds
+    f"werkzeug$scrypt:15:8:2$salt${SCRYPT_DIGEST}",
+    f"werkzeug$scrypt:16:1:1$salt${SCRYPT_DIGEST}",  # OpenSSL's ValueError
+    f"werkzeug$scrypt:64:8:1$salt${SCRYPT_DIGEST}",
+    f"werkzeug$pbkdf2:sha256:-1$salt${PBKDF2_DIGEST}",
+    f"werkzeug$pbkdf2:sha256:1_000$salt${PBKDF2_DIGEST}",
+    f"werkzeug$pbkdf2:sha256: 1000$salt${PBKDF2_DIGEST}",
+    f"werkzeug$pbkdf2:sha256:{'9' * 5000}$salt${PBKDF2_DIGEST}",
+    f"werkzeug$pbkdf2:sha256:1000$${PBKDF2_DIGEST}",  # no salt
+    f"werkzeug$pbkdf2:sha256:1000$\udcff${PBKDF2_DIGEST}",  # not UTF-8
+]
+
+
+@pytest.mark.parametrize("encoded", COSTLY_OR_MALFORMED)
+def test_costly_or_malformed_stored_hash_is_refused_before_hashing(encoded, no_hashing):
+    assert WerkzeugPasswordHasher().verify(PASSWORD, encoded) is False
+
+
+@pytest.mark.parametrize("encoded", COSTLY_OR_MALFORMED)
+def test_costly_or_malformed_stored_hash_has_a_summary_not_an_error(encoded):
+    summary = WerkzeugPasswordHasher().safe_summary(encoded)
+    assert summary["algorithm"] == "werkzeug"
+    assert summary["unusable"]
+
+
+def test_costliest_hashes_werkzeug_made_are_still_verified():
+    hasher = WerkzeugPasswordHasher()
+    for method in ["pbkdf2:sha256:1000000", "scrypt:32768:8:1", "scrypt:16384:8:2"]:
+        encoded = stored(generate_password_hash(PASSWORD, method=method))
+        assert hasher.verify(PASSWORD, encoded), method
+
+
+@pytest.mark.parametrize(
+    ("werkzeug_hash", "reason"),
+    [
+        (
+            "pbkdf2:sha256:2147483647$salt$" + "ab" * 32,
+            "it asks for 2,147,483,647 PBKDF2 iterations, more than werkzeug "
+            "ever made (1,000,000)",
+        ),
+        (
+            "scrypt:2:1:1000000$salt$" + "ab" * 64,
+            "its scrypt cost N·r·p is 2,000,000, more than werkzeug's default "
+            "(262,144)",
+        ),
+        (None, "it has no password hash"),
+        ("pbkdf2:sha256:1000$salt$" + "ab" * 31, "its digest is 31 bytes long, not 32"),
+    ],
+)
+def test_refused_hash_says_why(werkzeug_hash, reason):
+    with pytest.raises(UnusableHash) as refusal:
+        WerkzeugHash.parse_werkzeug(werkzeug_hash)
+    assert str(refusal.value).startswith(reason)
 
 
 def test_django_identifies_the_stored_form(hashers):

@@ -230,7 +230,8 @@ class TestUsersAndPasswords:
         assert len(frank.password) > 0
         assert not frank.has_usable_password()
         assert "Passwords: 0 kept, 1 unusable." in output
-        assert "Staff must set a new password for: frank" in output
+        assert "Staff must set a new password for (username: why):" in output
+        assert "    frank: its digest is 47 bytes long, not 64" in output
 
     def test_unknown_hash_format_gives_an_unusable_password(self, source):
         source.add_user("gina", "plain$$gina's password")
@@ -238,7 +239,41 @@ class TestUsersAndPasswords:
         source.add_user("ivy", None)
         output = run_import(source.url)
         assert not any(user.has_usable_password() for user in User.objects.all())
-        assert "Staff must set a new password for: gina, hank, ivy" in output
+        assert (
+            "  Staff must set a new password for (username: why):\n"
+            "    gina: its digest is not lower-case hexadecimal\n"
+            "    hank: its password hash is in no format werkzeug made\n"
+            "    ivy: it has no password hash\n"
+        ) in output
+
+    def test_hash_costlier_than_werkzeug_made_gives_an_unusable_password(
+        self, client, source, production_hashers, no_hashing
+    ):
+        # Each would hold a web worker for minutes (or 2.6 seconds) at
+        # every login for its user; no_hashing fails the test if any is
+        # hashed, at import or at the login below.
+        source.add_user("greedy", "pbkdf2:sha256:2147483647$salt$" + "ab" * 32)
+        source.add_user("overflow", "pbkdf2:sha256:2147483648$salt$" + "ab" * 32)
+        # Short enough for the Flask site's column: the cost is what is
+        # refused, before the digest's length is looked at.
+        source.add_user("slow", "scrypt:2:1:1000000$salt$" + "ab" * 40)
+        source.add_user("fine", "pbkdf2:sha256:1000000$salt$" + "ab" * 32)
+        output = run_import(source.url)
+        assert "Users: 4 created, 0 matched" in output
+        assert "Passwords: 1 kept, 3 unusable." in output
+        assert (
+            "    greedy: it asks for 2,147,483,647 PBKDF2 iterations, more than "
+            "werkzeug ever made (1,000,000)\n"
+            "    overflow: it asks for 2,147,483,648 PBKDF2 iterations, more than "
+            "werkzeug ever made (1,000,000)\n"
+            "    slow: its scrypt cost N·r·p is 2,000,000, more than werkzeug's "
+            "default (262,144)\n"
+        ) in output
+        unusable = User.objects.filter(username__in=["greedy", "overflow", "slow"])
+        assert not any(user.has_usable_password() for user in unusable)
+        assert User.objects.get(username="fine").has_usable_password()
+        response = client.post(LOGIN_URL, {"username": "greedy", "password": "x"})
+        assertContains(response, "Incorrect username or password")
 
     def test_existing_user_is_matched_and_keeps_its_password(
         self, client, source, password
@@ -254,6 +289,110 @@ class TestUsersAndPasswords:
         assert bob.check_password(password)
         assert not bob.check_password("flask-pw")
         assert Comment.objects.get().commenter == bob
+
+    def test_username_differing_only_in_case_is_a_conflict_not_a_match(
+        self, source, password
+    ):
+        # MariaDB's username column compares without case: a lookup by name
+        # alone matched ALICE to alice, and her comments read "by alice".
+        alice = UserFactory(username="alice")
+        flask_id = source.add_user(
+            "ALICE", generate_password_hash("flask-pw", "pbkdf2:sha1:1000")
+        )
+        source.add_comment("by ALICE", None, flask_id, id=7)
+        source.add_comment("by nobody", id=8)
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="Source rows not imported: 2"):
+            run_import(source.url, stdout=out)
+        output = out.getvalue()
+        assert "Users: 0 created, 0 matched" in output
+        assert (
+            f"  {flask_id}: its username 'ALICE' differs only in case from the "
+            "user 'alice' here: rename one of them (here in the admin, or in the "
+            "source), then import again; the comments of this user are held "
+            "back until then"
+        ) in output
+        assert (
+            f"  7: its commenter (source user {flask_id}) is not imported: "
+            "see the users above"
+        ) in output
+        assert list(User.objects.values_list("username", flat=True)) == ["alice"]
+        assert imported_contents() == ["by nobody"]
+        alice.refresh_from_db()
+        assert alice.check_password(password)
+
+        # Once one of them is renamed, the next import brings ALICE and her
+        # comment.
+        alice.username = "alice-here"
+        alice.save()
+        output = run_import(source.url)
+        assert "Users: 1 created, 0 matched" in output
+        comment = Comment.objects.get(content="by ALICE")
+        assert comment.commenter.username == "ALICE"
+
+    def test_source_users_differing_only_in_case_import_only_the_first(self, source):
+        bob = source.add_user("bob", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        big_bob = source.add_user(
+            "BOB", generate_password_hash("pw", "pbkdf2:sha1:1000")
+        )
+        source.add_comment("by bob", None, bob)
+        source.add_comment("by BOB", None, big_bob)
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="Source rows not imported: 2"):
+            run_import(source.url, stdout=out)
+        assert (
+            f"  {big_bob}: its username 'BOB' differs only in case from the user "
+            "'bob' here"
+        ) in out.getvalue()
+        assert list(User.objects.values_list("username", flat=True)) == ["bob"]
+        assert Comment.objects.get().commenter.username == "bob"
+
+    if connection.vendor == "sqlite":
+        # Only SQLite holds two names that differ only in case.
+
+        def test_exact_username_is_matched_beside_one_in_other_case(
+            self, sqlite_source
+        ):
+            # The one with the same name is the match.
+            UserFactory(username="Alice")
+            alice = UserFactory(username="alice")
+            flask_id = sqlite_source.add_user(
+                "alice", generate_password_hash("pw", "pbkdf2:sha1:1000")
+            )
+            sqlite_source.add_comment("by alice", None, flask_id)
+            output = run_import(sqlite_source.url)
+            assert "Users: 0 created, 1 matched" in output
+            assert Comment.objects.get().commenter == alice
+
+    @pytest.mark.mysql
+    def test_username_mysql_takes_for_another_is_a_conflict(self, source):
+        # MariaDB's collation ignores trailing spaces too: "alice " would be
+        # alice's row, and creating it would break the unique index.
+        UserFactory(username="alice")
+        source.add_user("alice ", generate_password_hash("pw", "pbkdf2:sha1:1000"))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match="Source rows not imported: 1"):
+            run_import(source.url, stdout=out)
+        assert (
+            "its username 'alice ' is the same name, to this site's database, "
+            "as the user 'alice' here"
+        ) in out.getvalue()
+        assert User.objects.count() == 1
+
+    def test_source_text_is_printed_escaped(self, source):
+        # A username or an Alembic revision could drive the operator's
+        # terminal: clear it, retitle it, or hide what follows.
+        source.add_user("\x1b[2J\x1b[31mmallory\x07\u202e", "not a hash")
+        source.execute("UPDATE alembic_version SET version_num = ?", ["\x1b]0;x\x07"])
+        output = run_import(source.url)
+        assert "\x1b" not in output and "\x07" not in output
+        assert "\u202e" not in output
+        assert "Alembic revision \\x1b]0;x\\x07" in output
+        assert (
+            "    \\x1b[2J\\x1b[31mmallory\\x07\\u202e: its password hash is in no "
+            "format werkzeug made"
+        ) in output
+        assert User.objects.get().username == "\x1b[2J\x1b[31mmallory\x07\u202e"
 
     def test_user_without_a_username_is_refused_and_listed(self, source):
         nameless = source.add_user(

@@ -99,6 +99,69 @@ class TestLoginThrottling:
         other = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.8")
         assertRedirects(other, LIST_URL)
 
+    @pytest.mark.parametrize(
+        ("entry", "address"),
+        [
+            ("203.0.113.7:5555", "203.0.113.7"),
+            ("[2001:db8::7]:5555", "2001:db8::7"),
+            ("[2001:db8::7]", "2001:db8::7"),
+            ("2001:DB8:0:0:0:0:0:7", "2001:db8::7"),
+            ("::ffff:203.0.113.7", "203.0.113.7"),
+        ],
+    )
+    def test_trusted_proxy_header_gives_the_address_without_a_port(
+        self, client, bob, settings, entry, address
+    ):
+        settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+        fail_login(client, HTTP_X_FORWARDED_FOR=f"spoofed, {entry}")
+        assert AccessAttempt.objects.get().ip_address == address
+
+    def test_a_new_port_does_not_dodge_the_lockout(
+        self, client, bob, password, settings
+    ):
+        settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+        for port in range(5550, 5555):
+            fail_login(client, HTTP_X_FORWARDED_FOR=f"203.0.113.7:{port}")
+        response = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.7:5555")
+        assert response.status_code == 429
+        assert "_auth_user_id" not in client.session
+
+    @pytest.mark.parametrize(
+        "entry",
+        [
+            "x" * 40,
+            "2001:db8:0:0:0:0:0:7" + "0" * 20,
+            "not-an-address",
+            "203.0.113.7:99999",
+            "203.0.113.7:",
+            "[203.0.113.7]:80",
+            "fe80::1%eth0",
+            "256.0.0.1",
+            "unknown",
+        ],
+    )
+    def test_trusted_proxy_header_that_is_no_address_is_a_400(
+        self, bob, password, settings, entry
+    ):
+        settings.CLIENT_IP_HEADER = "X-Forwarded-For"
+        settings.DEBUG = False
+        client = Client(raise_request_exception=False)
+        for attempt_password in ["wrong", password]:
+            response = log_in(
+                client, attempt_password, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {entry}"
+            )
+            assertContains(response, "Bad request", status_code=400)
+            assertContains(response, "My scratchpad", status_code=400)
+        assert not AccessAttempt.objects.exists()
+        assert "_auth_user_id" not in client.session
+
+    def test_forwarded_for_header_is_never_read_without_a_trusted_proxy(
+        self, client, bob
+    ):
+        response = fail_login(client, HTTP_X_FORWARDED_FOR="x" * 40)
+        assertContains(response, "Incorrect username or password")
+        assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
     def test_staff_see_and_clear_lockouts_in_the_admin(
         self, bob, password, staff_client
     ):
@@ -134,6 +197,27 @@ class TestPasswordHashing:
         user.refresh_from_db()
         assert user.password.startswith("argon2$")
         assert user.check_password("an-old-password")
+
+    @pytest.mark.parametrize(
+        "stored",
+        [
+            # Minutes of hashing per login, an OverflowError, 2.6 seconds.
+            "werkzeug$pbkdf2:sha256:2147483647$salt$" + "A" * 43,
+            "werkzeug$pbkdf2:sha256:2147483648$salt$" + "A" * 43,
+            "werkzeug$scrypt:1:1:1000000$salt$" + "A" * 86,
+        ],
+    )
+    def test_costly_stored_hash_is_a_plain_failed_login_counted_by_axes(
+        self, client, stored, no_hashing
+    ):
+        user = UserFactory(username="old")
+        user.password = stored
+        user.save()
+        response = log_in(client, "any password", username="old")
+        assertContains(response, "Incorrect username or password")
+        assert AccessAttempt.objects.get(username="old").failures_since_start == 1
+        user.refresh_from_db()
+        assert user.password == stored
 
 
 class TestSessionCookie:

@@ -39,6 +39,16 @@ class ProgressBar:
             self.stream.write("", style_func=str)
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal could act on or hide (ESC,
+    newlines and other controls, bidirectional overrides) written as its
+    Python escape, as repr() does: the source's text is shown, never run."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Import the users (with their passwords) and the comments of a "
@@ -91,15 +101,15 @@ class Command(BaseCommand):
         try:
             source = FlaskSource.open(options["source_url"])
         except SourceError as error:
-            raise CommandError(error) from None
+            raise CommandError(printable(str(error))) from None
         try:
             if verbose:
-                self.stdout.write(
+                self.say(
                     f"Reading {source.identity}: the Flask tutorial's database "
                     f"at {source.stage}."
                 )
                 if options["dry_run"]:
-                    self.stdout.write("Dry run: nothing will be written.")
+                    self.say("Dry run: nothing will be written.")
             progress = (
                 ProgressBar(self.stderr) if verbose and self.stderr.isatty() else None
             )
@@ -115,7 +125,7 @@ class Command(BaseCommand):
                 if progress:
                     progress.close()
         except SourceError as error:
-            raise CommandError(error) from None
+            raise CommandError(printable(str(error))) from None
         except StrictImportRefused as refused:
             self.write_refusals(refused.report)
             raise CommandError(
@@ -137,25 +147,29 @@ class Command(BaseCommand):
                 "everything else was."
             )
 
+    def say(self, line: str):
+        # Every line may hold the source's text: usernames, the Alembic
+        # revision, its path.
+        self.stdout.write(printable(line))
+
     def write_summary(self, report: ImportReport):
         would = report.dry_run
         created = "to create" if would else "created"
         imported = "to import" if would else "imported"
-        self.stdout.write(
+        self.say(
             f"Users: {len(report.users_created)} {created}, "
             f"{len(report.users_matched)} matched by username "
             "(existing users and their passwords are left alone)."
         )
-        self.stdout.write(
+        self.say(
             f"Passwords: {report.passwords_kept} kept, "
             f"{len(report.unusable_passwords)} unusable."
         )
         if report.unusable_passwords:
-            self.stdout.write(
-                "  Staff must set a new password for: "
-                + ", ".join(report.unusable_passwords)
-            )
-        self.stdout.write(
+            self.say("  Staff must set a new password for (username: why):")
+            for username, reason in report.unusable_passwords:
+                self.say(f"    {username}: {reason}")
+        self.say(
             f"Comments: {report.comments_imported} {imported}, "
             f"{report.comments_already_there} already there, "
             f"{len(report.comments_refused)} refused."
@@ -164,10 +178,10 @@ class Command(BaseCommand):
 
     def write_refusals(self, report: ImportReport):
         if report.users_refused:
-            self.stdout.write("Users not imported (source id: why):")
+            self.say("Users not imported (source id: why):")
             for source_id, reason in report.users_refused:
-                self.stdout.write(f"  {source_id}: {reason}")
+                self.say(f"  {source_id}: {reason}")
         if report.comments_refused:
-            self.stdout.write("Comments not imported (source id: why):")
+            self.say("Comments not imported (source id: why):")
             for source_id, reason in report.comments_refused:
-                self.stdout.write(f"  {source_id}: {reason}")
+                self.say(f"  {source_id}: {reason}")
