@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from scratchpad import settings as project_settings
 
 from .factories import UserFactory
+from .processes import Browser
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,45 @@ class TestLogging:
         assert "OperationalError" in output
         for secret in [session_id, "hunter2-secret"]:
             assert secret not in output
+
+
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def assert_security_headers(response):
+    for header, value in SECURITY_HEADERS.items():
+        assert response.headers.get(header) == value, (header, dict(response.headers))
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+class TestErrorPageHeaders:
+    """An error raised before the view (in the page cache's middleware) is
+    turned into a page there: every error page still carries the security
+    headers."""
+
+    def test_bad_host_on_the_front_page_is_a_400_with_the_headers(self, client):
+        response = client.get(LIST_URL, HTTP_HOST="evil.example")
+        assert response.status_code == 400
+        assert_security_headers(response)
+
+    @pytest.mark.urls("comments.tests.urls")
+    def test_outage_in_a_view_is_a_503_with_the_headers(self, client):
+        client.raise_request_exception = False
+        response = client.get("/database-gone/")
+        assert response.status_code == 503
+        assert_security_headers(response)
+
+    def test_outage_on_the_front_page_is_a_503_with_the_headers(
+        self, start_app_server, tmp_path
+    ):
+        # A real outage: the app server's database cannot be opened at all.
+        unreachable = f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"
+        server = start_app_server(unreachable)
+        response = Browser().get(server.url + LIST_URL)
+        assert response.status == 503
+        assert "Temporarily unavailable" in response.text
+        assert_security_headers(response)
