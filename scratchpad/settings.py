@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # without these headers when they were further down.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Above the sessions' and CSRF middleware, whose cookies it looks at.
+    "scratchpad.middleware.PrivatePageMiddleware",
     # Anonymous readers' comment pages, whole from the cache: before the
     # middleware whose work is kept in the cached response.
     "comments.middleware.CachedPageMiddleware",
