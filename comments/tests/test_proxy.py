@@ -10,15 +10,21 @@ in CI (``CI`` set), which installs it (.ci/run).
 
 import os
 import re
+import shutil
 import socket
 import ssl
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from .factories import PASSWORD
 from .processes import (
+    BASE_DIR,
+    COMMAND_TIMEOUT,
     NGINX,
     AppServer,
     Browser,
@@ -229,3 +235,72 @@ def test_stalled_clients_do_not_hold_the_worker(site, certificate):
         f"\n/healthz through nginx with {len(stalled)} stalled clients: "
         f"{seconds * 1000:.0f} ms"
     )
+
+
+SERVICE = BASE_DIR / "deploy" / "scratchpad.service"
+
+
+@pytest.fixture(scope="module")
+def systemd_analyze():
+    found = shutil.which("systemd-analyze")
+    if found:
+        return found
+    install = "apt-get install systemd"
+    if os.environ.get("CI"):
+        pytest.fail(f"systemd-analyze not found: CI must check the unit. {install}")
+    pytest.skip(f"systemd-analyze not found: {install}")
+
+
+@pytest.fixture
+def installed_service(tmp_path):
+    """The unit as systemd would load it, with this checkout's gunicorn for
+    the one in /srv (systemd checks that the program exists)."""
+    shipped = "/srv/scratchpad/.venv/bin/gunicorn"
+    unit = SERVICE.read_text()
+    assert shipped in unit
+    path = tmp_path / SERVICE.name
+    path.write_text(
+        unit.replace(shipped, str(Path(sys.executable).parent / "gunicorn"))
+    )
+    return path
+
+
+def test_service_runs_gunicorn_with_the_projects_settings_as_its_own_user():
+    unit = SERVICE.read_text()
+    settings = dict(
+        line.split("=", 1) for line in unit.splitlines() if re.match(r"^\w+=", line)
+    )
+    assert settings["ExecStart"].endswith("gunicorn --config gunicorn.conf.py")
+    assert settings["WorkingDirectory"] == "/srv/scratchpad"
+    assert settings["EnvironmentFile"]
+    assert settings["User"] not in {"root", "www-data", "nobody"}
+    assert settings["NoNewPrivileges"] == "yes"
+
+
+def test_service_is_valid_for_systemd(systemd_analyze, installed_service):
+    result = subprocess.run(
+        [systemd_analyze, "verify", str(installed_service)],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_service_is_hardened(systemd_analyze, installed_service):
+    # systemd's own score of what a compromised site could reach, 0 (none)
+    # to 10; 2.0 and below is what systemd calls OK.
+    result = subprocess.run(
+        [
+            systemd_analyze,
+            "security",
+            "--offline=yes",
+            "--threshold=20",
+            "--no-pager",
+            str(installed_service),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
