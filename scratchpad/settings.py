@@ -84,6 +84,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the middleware that can fail: an exception is turned into the error
+    # page by the middleware that raised it, and only those above it see that
+    # page. The page cache below reads the database, so an outage's 503 came
+    # without these headers when they were further down.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Above the sessions' and CSRF middleware, whose cookies it looks at.
+    "scratchpad.middleware.PrivatePageMiddleware",
     # Anonymous readers' comment pages, whole from the cache: before the
     # middleware whose work is kept in the cached response.
     "comments.middleware.CachedPageMiddleware",
@@ -92,8 +100,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

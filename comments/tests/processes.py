@@ -5,6 +5,7 @@ test chooses. Every wait is bounded and every process started is stopped.
 """
 
 import contextlib
+import functools
 import getpass
 import os
 import re
@@ -12,15 +13,23 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
+from http.client import HTTPConnection, HTTPSConnection
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import NamedTuple
 from urllib.error import HTTPError
 from urllib.parse import quote, urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+from urllib.request import (
+    HTTPCookieProcessor,
+    HTTPHandler,
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    build_opener,
+)
 
 import MySQLdb
 
@@ -328,3 +337,197 @@ class MariaDBServer:
     def log(self) -> str:
         path = self.base_dir / "mariadbd.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+
+NGINX = shutil.which("nginx", path="/usr/sbin:/usr/bin") or "/usr/sbin/nginx"
+DEPLOY_NGINX_CONF = BASE_DIR / "deploy" / "nginx.conf"
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made with Debian's openssl."""
+    certificate, key = directory / "cert.pem", directory / "key.pem"
+    result = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr
+    return certificate, key
+
+
+class TLSBrowser(Browser):
+    """
+    A Browser that trusts ``certificate``, connects from ``source_address``
+    (any address of 127.0.0.0/8 is this machine) and sends ``headers`` with
+    every request.
+    """
+
+    def __init__(
+        self,
+        certificate: Path,
+        source_address: str = "127.0.0.1",
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__()
+        context = ssl.create_default_context(cafile=str(certificate))
+        source = (source_address, 0)
+
+        class FromSourceHTTP(HTTPHandler):
+            def http_open(self, request):
+                return self.do_open(
+                    functools.partial(HTTPConnection, source_address=source), request
+                )
+
+        class FromSourceHTTPS(HTTPSHandler):
+            def https_open(self, request):
+                return self.do_open(
+                    functools.partial(HTTPSConnection, source_address=source),
+                    request,
+                    context=context,
+                )
+
+        self._opener = build_opener(
+            HTTPCookieProcessor(self.cookies),
+            _NoRedirects,
+            FromSourceHTTP,
+            FromSourceHTTPS,
+        )
+        self._opener.addheaders += list((headers or {}).items())
+
+
+class Nginx:
+    """
+    Debian's nginx as a private process in front of an app server: the
+    site's file (deploy/nginx.conf) inside a main configuration of its own,
+    with its own pid, logs and temporary files under ``base_dir``, on free
+    loopback ports. Of the site's file only the addresses it listens on, the
+    certificate and the upstream are replaced, so what is tested is what is
+    shipped.
+    """
+
+    def __init__(self, base_dir: Path, upstream_url: str):
+        self.base_dir = base_dir
+        self.upstream = upstream_url.removeprefix("http://")
+        self.http_port = free_port()
+        self.https_port = free_port()
+        self.process = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def https_url(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    def render_site(self, certificate: Path, key: Path) -> str:
+        replacements = {
+            "server 127.0.0.1:8000;": f"server {self.upstream};",
+            "listen 80;": f"listen 127.0.0.1:{self.http_port};",
+            "listen [::]:80;": f"listen [::1]:{self.http_port};",
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{self.https_port} ssl http2;",
+            "listen [::]:443 ssl http2;": f"listen [::1]:{self.https_port} ssl http2;",
+            "/etc/letsencrypt/live/scratchpad.example.com/fullchain.pem": str(
+                certificate
+            ),
+            "/etc/letsencrypt/live/scratchpad.example.com/privkey.pem": str(key),
+        }
+        site = DEPLOY_NGINX_CONF.read_text()
+        for shipped, tested in replacements.items():
+            assert shipped in site, f"{shipped!r} is no longer in {DEPLOY_NGINX_CONF}"
+            site = site.replace(shipped, tested)
+        return site
+
+    def start(self, certificate: Path, key: Path):
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        temp = {
+            f"{kind}_temp_path": self.base_dir / kind
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        }
+        lines = [
+            "daemon off;",
+            "worker_processes 1;",
+            # As root, nginx's workers would otherwise become nobody, who
+            # cannot reach a test's temporary folder.
+            "user root;" if os.geteuid() == 0 else "",
+            f"pid {self.base_dir / 'nginx.pid'};",
+            f"error_log {self.base_dir / 'error.log'} info;",
+            "events { worker_connections 64; }",
+            "http {",
+            "include /etc/nginx/mime.types;",
+            f"access_log {self.base_dir / 'access.log'};",
+            *(f"{name} {path};" for name, path in temp.items()),
+            self.render_site(certificate, key),
+            "}",
+        ]
+        config = self.base_dir / "nginx.conf"
+        config.write_text("\n".join(lines) + "\n")
+        with open(self.base_dir / "stderr.log", "wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    NGINX,
+                    "-p",
+                    f"{self.base_dir}/",
+                    "-c",
+                    str(config),
+                    "-e",
+                    str(self.base_dir / "error.log"),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self._listening():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"nginx did not start:\n{self.log()}")
+            time.sleep(0.05)
+        return self
+
+    def _listening(self) -> bool:
+        for port in (self.http_port, self.https_port):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                return False
+        return True
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            # A fast shutdown: stalled clients are not waited for.
+            self.process.terminate()
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(STOP_TIMEOUT)
+
+    def log(self) -> str:
+        return "".join(
+            path.read_text(errors="replace")
+            for path in (self.base_dir / "stderr.log", self.base_dir / "error.log")
+            if path.exists()
+        )

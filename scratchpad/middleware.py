@@ -1,0 +1,42 @@
+"""
+Cache-Control for the pages of one visitor.
+
+Django marks a page that read the session or the CSRF token with ``Vary:
+Cookie``, and leaves it at that: a shared cache in front of the site (a CDN,
+a caching proxy) may still keep it, and one that keys it badly or ignores
+Vary hands one person's page to the next. So:
+
+- a page that sets the CSRF cookie holds a token in a form (every page with
+  the navbar's logout form does): ``no-store``, kept by no cache at all;
+- a page that varies by cookie, asked for with a session or a messages
+  cookie, or setting a cookie, is one person's: ``private``, kept only by
+  their own browser.
+
+A reader without those cookies gets the page everyone gets, left publicly
+cacheable: the same readers comments.middleware.CachedPageMiddleware serves
+from the cache.
+"""
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.utils.cache import has_vary_header, patch_cache_control
+
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+
+class PrivatePageMiddleware:
+    """Goes above the sessions' and CSRF middleware, to see what they added."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CSRF_COOKIE_NAME in response.cookies:
+            patch_cache_control(response, private=True, no_store=True)
+        elif has_vary_header(response, "Cookie") and (
+            response.cookies
+            or any(name in request.COOKIES for name in PERSONAL_COOKIES)
+        ):
+            patch_cache_control(response, private=True)
+        return response
