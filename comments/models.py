@@ -6,7 +6,33 @@ from django.utils.text import Truncator
 
 
 class CommentQuerySet(models.QuerySet):
-    """Comments written many at a time."""
+    """Every write of many comments at once tells the cached pages.
+
+    The pages are cached under a version of the board (comments.caching)
+    that each change they show replaces. save() and delete() do it through
+    the model's signals; update(), bulk_create() and bulk_update() send none,
+    so they replace the version here, in the change's own transaction.
+    bulk_update() writes through update(). A queryset's delete() sends
+    post_delete for every row, since comments.caching listens to it.
+    """
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().update(**kwargs)
+            if rows:
+                _pages_changed()
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            objs = super().bulk_create(objs, *args, **kwargs)
+            if objs:
+                _pages_changed()
+        return objs
+
+    bulk_create.alters_data = True
 
     def bulk_create_keeping_times(self, objs) -> None:
         """Insert comments that bring their own ``posted``, kept as it is
