@@ -163,6 +163,31 @@ def test_a_queryset_that_changes_nothing_keeps_the_version(comment):
     assert board_version() == version
 
 
+def test_a_change_made_in_sql_shows_after_refresh_pages(cached_page, comment):
+    change_in_sql(comment, "Fixed in the database console")
+    assertContains(cached_page.get(LIST_URL), "What bob said first")
+    stdout = io.StringIO()
+    call_command("refresh_pages", stdout=stdout)
+    assert stdout.getvalue() == (
+        f"Board version changed to {board_version()}: every cached page is "
+        "rendered again at its next request, on every server.\n"
+    )
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "Fixed in the database console")
+    assertNotContains(response, "What bob said first")
+
+
+def test_users_renamed_by_a_queryset_update_show_after_refresh_pages(cached_page, bob):
+    # Django's User queryset is not the site's to change: refresh_pages is
+    # what tells the pages of this kind of change.
+    get_user_model().objects.filter(pk=bob.pk).update(username="robert")
+    assertContains(cached_page.get(LIST_URL), " by bob")
+    call_command("refresh_pages", stdout=io.StringIO())
+    response = cached_page.get(LIST_URL)
+    assertContains(response, " by robert")
+    assertNotContains(response, " by bob")
+
+
 def test_a_login_does_not_change_the_version(client, bob, password):
     version = board_version()
     client.post(reverse("login"), {"username": "bob", "password": password})
