@@ -16,6 +16,15 @@ For the same reason a page under a version never changes, so each process
 keeps its own copy of the pages it has read from a shared cache: the shared
 cache renders each page once for every server, and serving it again costs
 no round trip.
+
+What replaces the version: saving or deleting a comment (the receivers
+below), and every bulk write of the comments' queryset, update() and
+bulk_create() among them (comments.models.CommentQuerySet), each in the
+change's own transaction; saving a user under a new name, or deleting one (the receivers
+below). What does not: a change made outside Django (a SQL console), and
+users renamed by a queryset's update() (the User model is Django's, and so
+is its queryset). After those, ``manage.py refresh_pages`` replaces it;
+without it they show once the pages kept expire (the cache's TIMEOUT).
 """
 
 import logging
@@ -61,12 +70,13 @@ def board_version() -> str:
     return row[0]
 
 
-def bump_board_version() -> None:
-    """Make every cached page out of date: call after anything they show
-    changes, in the same transaction as the change."""
+def bump_board_version() -> str:
+    """Make every cached page out of date, and return the new version: call
+    after anything they show changes, in the same transaction as the change."""
     version = new_version()
     if not BoardVersion.objects.filter(pk=VERSION_PK).update(version=version):
-        _create_version(version)
+        return _create_version(version)
+    return version
 
 
 def _create_version(version: str) -> str:

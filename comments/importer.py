@@ -24,7 +24,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from .caching import bump_board_version
 from .hashers import UnusableHash, WerkzeugHash
 from .models import Comment, ImportedComment
 
@@ -364,10 +363,6 @@ def import_flask_database(
         _import_comments(
             source, user_ids, source_timezone, report, not dry_run, progress
         )
-        if not dry_run and report.comments_imported:
-            # bulk_create sends no signals: the cached pages learn of the
-            # import here, in its transaction.
-            bump_board_version()
     return report
 
 
@@ -483,13 +478,10 @@ def _import_comments(source, user_ids, zone, report, write, progress):
 
     def flush():
         if write and comments:
-            # auto_now_add stamps every new row with the present; the times
-            # the source recorded go back in with a second, bulk, update.
-            times = [comment.posted for comment in comments]
-            Comment.objects.bulk_create(comments)
-            for comment, posted in zip(comments, times, strict=True):
-                comment.posted = posted
-            Comment.objects.bulk_update(comments, ["posted"], batch_size=1000)
+            # The times the source recorded, not auto_now_add's present, in
+            # the insert itself: nothing depends on the database giving the
+            # new rows' ids back, which MySQL does not.
+            Comment.objects.bulk_create_keeping_times(comments)
             ImportedComment.objects.bulk_create(
                 ImportedComment(source=identity, source_id=source_id)
                 for source_id in source_ids

@@ -1,8 +1,83 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+
+
+class CommentQuerySet(models.QuerySet):
+    """Every write of many comments at once tells the cached pages.
+
+    The pages are cached under a version of the board (comments.caching)
+    that each change they show replaces. save() and delete() do it through
+    the model's signals; update(), bulk_create() and bulk_update() send none,
+    so they replace the version here, in the change's own transaction.
+    bulk_update() writes through update(). A queryset's delete() sends
+    post_delete for every row, since comments.caching listens to it.
+    """
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().update(**kwargs)
+            if rows:
+                _pages_changed()
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            objs = super().bulk_create(objs, *args, **kwargs)
+            if objs:
+                _pages_changed()
+        return objs
+
+    bulk_create.alters_data = True
+
+    def bulk_create_keeping_times(self, objs) -> None:
+        """Insert comments that bring their own ``posted``, kept as it is
+        (None stays NULL: said at an unknown time) rather than stamped with
+        the present, as bulk_create() does: comments from before this site.
+
+        One INSERT per batch and nothing read back, so it works the same
+        where the database gives no ids back from a bulk insert (MySQL): the
+        comments are left without their pk.
+        """
+        objs = list(objs)
+        if not objs:
+            return
+        # What bulk_create() checks first: a commenter not yet saved is an
+        # error, not a comment silently by anonymous.
+        self._prepare_for_bulk_create(objs)
+        # Django's own raw insert, the one loaddata's saves use: each field's
+        # value as it is, without pre_save()'s auto_now_add. Private API, but
+        # the public ways are worse: bulk_create() always stamps the present,
+        # putting the times back by pk needs the ids MySQL does not return,
+        # and a save() per comment is a round trip per row.
+        fields = [
+            field
+            for field in self.model._meta.concrete_fields
+            if not field.primary_key and not field.generated
+        ]
+        batch_size = connections[self.db].ops.bulk_batch_size(fields, objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            for start in range(0, len(objs), batch_size):
+                self._insert(
+                    objs[start : start + batch_size],
+                    fields=fields,
+                    raw=True,
+                    using=self.db,
+                )
+            _pages_changed()
+
+    bulk_create_keeping_times.alters_data = True
+
+
+def _pages_changed():
+    # Imported here: comments.caching reads these models.
+    from .caching import bump_board_version
+
+    bump_board_version()
 
 
 class Comment(models.Model):
@@ -22,6 +97,8 @@ class Comment(models.Model):
     # When the commenter last changed the text; NULL for a comment never
     # edited, so readers can tell the two apart.
     edited = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         # Insertion order is chronological order, and it also holds for the

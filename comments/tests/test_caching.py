@@ -117,6 +117,77 @@ def test_imported_comments_show_at_once(cached_page, tmp_path):
     assertContains(cached_page.get(LIST_URL), "Said long ago on the Flask site")
 
 
+def test_comments_changed_by_a_queryset_update_show_at_once(cached_page, comment):
+    Comment.objects.filter(pk=comment.pk).update(content="Changed in bulk")
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "Changed in bulk")
+    assertNotContains(response, "What bob said first")
+
+
+def test_comments_changed_through_a_users_related_manager_show_at_once(
+    cached_page, bob
+):
+    bob.comments.update(content="Bob changed his mind")
+    assertContains(cached_page.get(LIST_URL), "Bob changed his mind")
+
+
+def test_bulk_created_comments_show_at_once(cached_page, bob):
+    Comment.objects.bulk_create(
+        [Comment(content="First of a batch", commenter=bob), Comment(content="Last")]
+    )
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "First of a batch")
+    assertContains(response, "What bob said first")
+
+
+def test_bulk_updated_comments_show_at_once(cached_page, comment):
+    comment.content = "Rewritten by bulk_update"
+    Comment.objects.bulk_update([comment], ["content"])
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "Rewritten by bulk_update")
+    assertNotContains(response, "What bob said first")
+
+
+def test_comments_deleted_by_a_queryset_are_gone_at_once(cached_page, comment):
+    CommentFactory(content="Stays")
+    Comment.objects.filter(pk=comment.pk).delete()
+    response = cached_page.get(LIST_URL)
+    assertNotContains(response, "What bob said first")
+    assertContains(response, "Stays")
+
+
+def test_a_queryset_that_changes_nothing_keeps_the_version(comment):
+    version = board_version()
+    assert Comment.objects.filter(pk=comment.pk + 1).update(content="x") == 0
+    Comment.objects.bulk_create([])
+    assert board_version() == version
+
+
+def test_a_change_made_in_sql_shows_after_refresh_pages(cached_page, comment):
+    change_in_sql(comment, "Fixed in the database console")
+    assertContains(cached_page.get(LIST_URL), "What bob said first")
+    stdout = io.StringIO()
+    call_command("refresh_pages", stdout=stdout)
+    assert stdout.getvalue() == (
+        f"Board version changed to {board_version()}: every cached page is "
+        "rendered again at its next request, on every server.\n"
+    )
+    response = cached_page.get(LIST_URL)
+    assertContains(response, "Fixed in the database console")
+    assertNotContains(response, "What bob said first")
+
+
+def test_users_renamed_by_a_queryset_update_show_after_refresh_pages(cached_page, bob):
+    # Django's User queryset is not the site's to change: refresh_pages is
+    # what tells the pages of this kind of change.
+    get_user_model().objects.filter(pk=bob.pk).update(username="robert")
+    assertContains(cached_page.get(LIST_URL), " by bob")
+    call_command("refresh_pages", stdout=io.StringIO())
+    response = cached_page.get(LIST_URL)
+    assertContains(response, " by robert")
+    assertNotContains(response, " by bob")
+
+
 def test_a_login_does_not_change_the_version(client, bob, password):
     version = board_version()
     client.post(reverse("login"), {"username": "bob", "password": password})
@@ -325,9 +396,21 @@ def shared_cache(settings):
 
 
 def change_behind_the_caches_back(comment):
-    # update() sends no signal, so the version stays: only a page rendered
-    # anew shows the new text.
-    Comment.objects.filter(pk=comment.pk).update(content="Changed quietly")
+    # In SQL, as from a database console: the version stays, so only a page
+    # rendered anew shows the new text.
+    change_in_sql(comment, "Changed quietly")
+
+
+def change_in_sql(comment, content):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE {table} SET {content} = %s WHERE {pk} = %s".format(
+                table=connection.ops.quote_name(Comment._meta.db_table),
+                content=connection.ops.quote_name("content"),
+                pk=connection.ops.quote_name(Comment._meta.pk.column),
+            ),
+            [content, comment.pk],
+        )
 
 
 def test_a_page_from_the_shared_cache_is_kept_by_the_process(
@@ -397,3 +480,33 @@ def test_a_comment_is_saved_in_one_transaction_with_the_pages_version(bob):
     finally:
         post_save.disconnect(record, sender=Comment)
     assert in_transaction == [True, True]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda comment: Comment.objects.filter(pk=comment.pk).update(content="x"),
+        lambda comment: Comment.objects.bulk_create([Comment(content="y")]),
+        lambda comment: Comment.objects.bulk_create_keeping_times(
+            [Comment(content="z", posted=None)]
+        ),
+    ],
+    ids=["update", "bulk_create", "bulk_create_keeping_times"],
+)
+def test_a_bulk_write_is_in_one_transaction_with_the_pages_version(write, bob):
+    # Not inside a test's own transaction: what commits when is real here.
+    comment = CommentFactory(commenter=bob)
+    version = board_version()
+    in_transaction = []
+
+    def record(execute, sql, params, many, context):
+        # SQLite's BEGIN is sent just before the transaction counts as begun.
+        if sql != "BEGIN":
+            in_transaction.append(connection.in_atomic_block)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        write(comment)
+    assert board_version() != version
+    assert in_transaction and all(in_transaction)
