@@ -121,3 +121,26 @@ def test_comment_without_a_time_is_listed_without_dates(client):
     (entry,) = entries(parse(client.get(FEED_URL)))
     assert entry.findtext("atom:title", namespaces=ATOM) == "From before timestamps"
     assert entry.find("atom:published", ATOM) is None
+
+
+# Characters XML 1.0 cannot carry, and what the feed writes instead.
+NOT_XML = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\ufffe", "\uffff"]
+
+
+@pytest.mark.parametrize("char", NOT_XML, ids=ascii)
+def test_character_xml_cannot_carry_is_replaced(client, char):
+    # Stored past the form, as an import or a SQL console does.
+    Comment.objects.bulk_create([Comment(content=f"before{char}after")])
+    response = client.get(FEED_URL)
+    assert response.status_code == 200
+    (entry,) = entries(parse(response))
+    assert entry.findtext("atom:title", namespaces=ATOM) == "before\ufffdafter"
+    assert entry.findtext("atom:summary", namespaces=ATOM) == "before\ufffdafter"
+
+
+def test_control_characters_xml_carries_are_kept(client):
+    CommentFactory(content="tab\tDEL\x7fNEL\x85 and 👩\u200d💻")
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:title", namespaces=ATOM) == (
+        "tab\tDEL\x7fNEL\x85 and 👩\u200d💻"
+    )

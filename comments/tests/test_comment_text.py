@@ -1,0 +1,76 @@
+"""
+Text stored past the comment form (the Flask import, a SQL console) never
+breaks a page.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from comments.caching import bump_board_version
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("comments:list")
+FEED_URL = reverse("comments:feed")
+
+
+def edit_url(comment):
+    return reverse("comments:edit", args=[comment.pk])
+
+
+# Text stored past the form (the Flask import, a SQL console).
+STORED_TEXTS = [
+    "nul\x00inside",
+    "bell\x07 and backspace\x08",
+    "vertical\x0btab and form\x0cfeed",
+    "\x1b[31mred\x1b[0m",
+    "not a character: \ufffe \uffff",
+    "\x7f\x85\x9f",
+    "\u200b",
+]
+
+
+def store(content, commenter=None):
+    """Writes a comment's row the way a SQL console does: past the form and
+    the model's save, without a time."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO comments_comment (content, posted, commenter_id) "
+            "VALUES (%s, NULL, %s)",
+            [content, commenter.pk if commenter else None],
+        )
+    bump_board_version()
+    return Comment.objects.latest("pk")
+
+
+@pytest.mark.parametrize("content", STORED_TEXTS, ids=ascii)
+def test_stored_text_never_breaks_a_page(bob, content):
+    comment = store(content, commenter=bob)
+    # Posted a minute ago, so that its author may open the edit page.
+    Comment.objects.filter(pk=comment.pk).update(posted=timezone.now())
+    # Rows of the Flask import are bulk-inserted, some without a time.
+    Comment.objects.bulk_create([Comment(content=content, commenter=None)])
+    store(content)
+    client = Client(raise_request_exception=False)
+    client.force_login(bob)
+    for url in [
+        LIST_URL,
+        comment.get_absolute_url(),
+        edit_url(comment),
+        FEED_URL,
+    ]:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, (url, response.content[:500])
+    assert Comment.objects.get(pk=comment.pk).content == content
+
+
+def test_stored_text_is_shown_on_the_page_and_in_the_edit_box(bob_client, bob):
+    comment = store("before\x1bafter", commenter=bob)
+    Comment.objects.filter(pk=comment.pk).update(posted=timezone.now())
+    assertContains(bob_client.get(LIST_URL), "before\x1bafter")
+    assertContains(bob_client.get(edit_url(comment)), ">\nbefore\x1bafter</textarea>")
