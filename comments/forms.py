@@ -1,8 +1,26 @@
+import unicodedata
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core import validators
 
 from .models import Comment
+
+# The control characters (Unicode category Cc) that people type: a tab and
+# line breaks. The others (escape, backspace, form feed...) mean nothing on a
+# page, and XML, which the feed is written in, cannot carry most of them.
+TYPED_CONTROLS = frozenset("\t\n\r")
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in text other than a tab and line breaks, each
+    once, in the order they first appear."""
+    found = dict.fromkeys(
+        char
+        for char in text
+        if unicodedata.category(char) == "Cc" and char not in TYPED_CONTROLS
+    )
+    return list(found)
 
 
 class CommentForm(forms.ModelForm):
@@ -28,6 +46,23 @@ class CommentForm(forms.ModelForm):
                 ),
             },
         }
+
+    def clean_content(self):
+        content = self.cleaned_data["content"]
+        # NUL is refused before this, by the field's own validator.
+        controls = control_characters(content)
+        if controls:
+            first = content.index(controls[0])
+            before = " ".join(content[max(0, first - 20) : first].split())
+            where = f"after “{before}”" if before else "at the start"
+            codes = ", ".join(f"U+{ord(char):04X}" for char in controls)
+            raise forms.ValidationError(
+                "A comment cannot hold control characters, only text, tabs and "
+                "line breaks. Remove %(codes)s (the first is %(where)s).",
+                code="control_characters",
+                params={"codes": codes, "where": where},
+            )
+        return content
 
 
 class PageForm(forms.Form):

@@ -1,6 +1,7 @@
 """
-Text stored past the comment form (the Flask import, a SQL console) never
-breaks a page.
+What a comment's text may hold: the form refuses control characters, when
+posting and when editing; and text stored by other ways (an import, a SQL
+console) never breaks a page.
 """
 
 import pytest
@@ -8,19 +9,66 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django.asserts import assertContains
 
 from comments.caching import bump_board_version
 from comments.models import Comment
 
+from .factories import CommentFactory
+
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("comments:list")
+CREATE_URL = reverse("comments:create")
 FEED_URL = reverse("comments:feed")
+CONTROL = "A comment cannot hold control characters"
+
+# Control characters (Unicode category Cc) that are neither a tab nor a line
+# break: the C0 ones XML cannot carry, DEL and C1 ones it can.
+CONTROL_CHARACTERS = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f"]
 
 
 def edit_url(comment):
     return reverse("comments:edit", args=[comment.pk])
+
+
+@pytest.fixture
+def bobs_comment(bob):
+    return CommentFactory(commenter=bob, content="Frist post")
+
+
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=ascii)
+def test_control_character_is_refused_and_the_text_kept(bob_client, char):
+    content = f"Hello{char} world"
+    response = bob_client.post(CREATE_URL, {"content": content})
+    assertContains(response, CONTROL)
+    assertContains(response, f"Remove U+{ord(char):04X} (the first is after “Hello”)")
+    assertContains(response, escape(content))
+    assert Comment.objects.count() == 0
+
+
+def test_every_control_character_is_named_once(bob_client):
+    response = bob_client.post(CREATE_URL, {"content": "\x1b[31mred\x1b[0m\x07"})
+    assertContains(response, "Remove U+001B, U+0007 (the first is at the start)")
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=ascii)
+def test_edit_with_a_control_character_is_refused(bob_client, bobs_comment, char):
+    content = f"First{char}post"
+    response = bob_client.post(edit_url(bobs_comment), {"content": content})
+    assertContains(response, CONTROL)
+    assertContains(response, escape(content))
+    bobs_comment.refresh_from_db()
+    assert bobs_comment.content == "Frist post"
+    assert bobs_comment.edited is None
+
+
+def test_tab_and_line_breaks_are_kept(bob_client):
+    content = "a\tb\nc\r\nd"
+    bob_client.post(CREATE_URL, {"content": content})
+    assert Comment.objects.get().content == content
 
 
 # Text stored past the form (the Flask import, a SQL console).
