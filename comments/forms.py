@@ -11,6 +11,29 @@ from .models import Comment
 # page, and XML, which the feed is written in, cannot carry most of them.
 TYPED_CONTROLS = frozenset("\t\n\r")
 
+# Characters that show as nothing besides whitespace and the format
+# characters (category Cf: zero-width spaces and joiners, the byte order
+# mark, direction marks): Unicode's other default-ignorable code points
+# (Hangul fillers, variation selectors and the like) and the Braille blank,
+# an empty cell.
+INVISIBLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+
+
+def shows_nothing(text: str) -> bool:
+    """Whether text is only whitespace and characters that show as nothing.
+
+    A visible character with joiners around it (an emoji sequence such as
+    👩‍💻) shows.
+    """
+    return all(
+        char.isspace() or char in INVISIBLE or unicodedata.category(char) == "Cf"
+        for char in text
+    )
+
 
 def control_characters(text: str) -> list[str]:
     """The control characters in text other than a tab and line breaks, each
@@ -49,6 +72,12 @@ class CommentForm(forms.ModelForm):
 
     def clean_content(self):
         content = self.cleaned_data["content"]
+        # Whitespace alone never gets here (the field strips it, then finds
+        # nothing); invisible characters are refused the same way.
+        if shows_nothing(content):
+            raise forms.ValidationError(
+                self.fields["content"].error_messages["required"], code="required"
+            )
         # NUL is refused before this, by the field's own validator.
         controls = control_characters(content)
         if controls:

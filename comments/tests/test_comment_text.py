@@ -1,7 +1,7 @@
 """
-What a comment's text may hold: the form refuses control characters, when
-posting and when editing; and text stored by other ways (an import, a SQL
-console) never breaks a page.
+What a comment's text may hold: the form refuses control characters and
+text that shows as nothing, when posting and when editing; and text stored
+by other ways (an import, a SQL console) never breaks a page.
 """
 
 import pytest
@@ -22,11 +22,34 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
 FEED_URL = reverse("comments:feed")
+BLANK = "Write something before posting."
 CONTROL = "A comment cannot hold control characters"
 
 # Control characters (Unicode category Cc) that are neither a tab nor a line
 # break: the C0 ones XML cannot carry, DEL and C1 ones it can.
 CONTROL_CHARACTERS = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f"]
+# Text that shows as nothing: zero-width and other format characters, alone
+# or with whitespace, and other characters that show as nothing.
+INVISIBLE_TEXTS = [
+    "\u200b",
+    "\u200c\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u200e\u202e\u2066",
+    " \u200b \n\t\u200b ",
+    "\u3164",
+    "\ufe0f",
+    "\u2800",
+    "\U000e0041",
+]
+# Text with visible characters that merely holds format characters.
+VISIBLE_TEXTS = [
+    "👩\u200d💻",
+    "👨\u200d👩\u200d👧",
+    "a\u200bb",
+    "\u2764\ufe0f",
+    "שלום \u200fhi",
+]
 
 
 def edit_url(comment):
@@ -68,6 +91,28 @@ def test_edit_with_a_control_character_is_refused(bob_client, bobs_comment, char
 def test_tab_and_line_breaks_are_kept(bob_client):
     content = "a\tb\nc\r\nd"
     bob_client.post(CREATE_URL, {"content": content})
+    assert Comment.objects.get().content == content
+
+
+@pytest.mark.parametrize("content", INVISIBLE_TEXTS, ids=ascii)
+def test_text_that_shows_nothing_is_refused_as_blank(bob_client, content):
+    response = bob_client.post(CREATE_URL, {"content": content})
+    assertContains(response, BLANK)
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize("content", INVISIBLE_TEXTS, ids=ascii)
+def test_edit_to_text_that_shows_nothing_is_refused(bob_client, bobs_comment, content):
+    response = bob_client.post(edit_url(bobs_comment), {"content": content})
+    assertContains(response, BLANK)
+    bobs_comment.refresh_from_db()
+    assert bobs_comment.content == "Frist post"
+
+
+@pytest.mark.parametrize("content", VISIBLE_TEXTS, ids=ascii)
+def test_visible_text_with_format_characters_is_kept(bob_client, content):
+    response = bob_client.post(CREATE_URL, {"content": content})
+    assert response.status_code == 302
     assert Comment.objects.get().content == content
 
 
