@@ -3,9 +3,11 @@ The Atom feed of the latest comments.
 
 The feed is written from what the database holds, and that is not only what
 the comment form lets through: rows imported from the Flask site or written
-in a SQL console may hold characters XML cannot carry, which Django's
-generator refuses: a 500 for every reader of the feed, until the comment is
-gone. Atom1Feed below writes a valid feed whatever the rows hold.
+in a SQL console may hold characters XML cannot carry, and comments from
+before the site stored times have none. Django's generator refuses the
+first (a 500 for every reader of the feed, until the comment is gone) and
+leaves the second without the atom:updated RFC 4287 requires. Atom1Feed
+below writes a valid feed whatever the rows hold.
 """
 
 import re
@@ -42,6 +44,16 @@ class Atom1Feed(feedgenerator.Atom1Feed):
                 for name, value in kwargs.items()
             }
         )
+
+    def write(self, outfile, encoding):
+        # An entry without a time is as recent as the feed: the latest time
+        # of the others (the feed's own atom:updated), or now when none has
+        # one. The feed's time does not move for them.
+        updated = self.latest_post_date()
+        for item in self.items:
+            if item["updateddate"] is None:
+                item["updateddate"] = updated
+        super().write(outfile, encoding)
 
 
 class LatestCommentsFeed(Feed):
