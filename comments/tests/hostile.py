@@ -119,6 +119,10 @@ def _cases():
     yield Hostile("post-only-spaces", "POST", CREATE, fields=(("content", " \n\t "),))
     yield Hostile("post-missing-field", "POST", CREATE)
     yield Hostile("post-nul", "POST", CREATE, fields=(("content", "a\x00b"),))
+    yield Hostile("post-escape", "POST", CREATE, fields=(("content", "\x1b[2Ja"),))
+    yield Hostile(
+        "post-zero-width", "POST", CREATE, fields=(("content", "\u200b\u200d"),)
+    )
     yield Hostile(
         "post-duplicated-field", "POST", CREATE, KEPT,
         fields=(("content", "first"), ("content", "second")), stored="second",
@@ -185,6 +189,7 @@ def _cases():
     yield Hostile("edit-empty", "POST", mine, fields=(("content", ""),))
     yield Hostile("edit-missing-field", "POST", mine)
     yield Hostile("edit-nul", "POST", mine, fields=(("content", "\x00"),))
+    yield Hostile("edit-backspace", "POST", mine, fields=(("content", "a\x08"),))
     yield Hostile(
         "edit-utf16-charset", "POST", mine,
         body="csrfmiddlewaretoken={csrf}&content=hi".encode("utf-16"),
