@@ -1,6 +1,7 @@
 """What an operator does from the shell: configure, migrate, create users."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,31 @@ def test_debug_is_off_by_default():
         "from django.conf import settings; print(settings.DEBUG)",
         SECRET_KEY="k" * 50,
         DJANGO_SETTINGS_MODULE="scratchpad.settings",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_env_example_copied_as_env_leaves_debug_off(tmp_path):
+    # As a deployer starts: `cp .env.example .env`, then fills in the key.
+    shutil.copytree(
+        BASE_DIR / "scratchpad",
+        tmp_path / "scratchpad",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    shutil.copy(BASE_DIR / ".env.example", tmp_path / ".env")
+    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from scratchpad import settings; print(settings.DEBUG)",
+        ],
+        cwd=tmp_path,
+        env={**environ, "SECRET_KEY": "k" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
