@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,44 @@ def test_env_example_copied_as_env_leaves_debug_off(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def make_dry_run(tmp_path, *args, installed=True, **variables):
+    """
+    What `make -n ARGS` would run, in a copy of the Makefile beside the
+    requirements files, with .venv set up already (its stamps newer than
+    the requirements) or not at all.
+    """
+    for name in ["Makefile", "requirements.txt", "requirements-dev.txt"]:
+        shutil.copy(BASE_DIR / name, tmp_path / name)
+    if installed:
+        (tmp_path / ".venv").mkdir()
+        later = time.time() + 60
+        for stamp in [".installed", ".installed-dev"]:
+            (tmp_path / ".venv" / stamp).touch()
+            os.utime(tmp_path / ".venv" / stamp, (later, later))
+    # Not the variables of a make that runs this test (`make test HOST=...`).
+    outer = {"HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    environ = {k: v for k, v in os.environ.items() if k not in outer}
+    result = subprocess.run(
+        ["make", "-n", *args],
+        cwd=tmp_path,
+        env={**environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_serves_on_127_0_0_1_port_8000_by_default(tmp_path):
+    assert "manage.py runserver 127.0.0.1:8000\n" in make_dry_run(tmp_path, "run")
+
+
+def test_make_run_serves_where_host_and_port_say(tmp_path):
+    commands = make_dry_run(tmp_path, "run", HOST="0.0.0.0", PORT="8123")
+    assert "manage.py runserver 0.0.0.0:8123\n" in commands
 
 
 @pytest.mark.django_db
