@@ -63,7 +63,10 @@ serve: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-$(VENV)/.installed: requirements.txt | system-deps
+# The system packages are checked only when the site's packages are
+# installed, not on every `make test` or `make serve`.
+$(VENV)/.installed: requirements.txt
+	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

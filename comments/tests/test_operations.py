@@ -116,6 +116,19 @@ def test_make_run_serves_where_host_and_port_say(tmp_path):
     assert "manage.py runserver 0.0.0.0:8123\n" in commands
 
 
+@pytest.mark.parametrize("target", ["test", "serve", "run"])
+def test_an_installed_venv_is_used_without_checking_system_packages(tmp_path, target):
+    commands = make_dry_run(tmp_path, target)
+    assert "pkg-config" not in commands
+    assert "apt-get" not in commands
+
+
+def test_installing_checks_the_system_packages_first(tmp_path):
+    commands = make_dry_run(tmp_path, "install", installed=False)
+    assert "pkg-config --exists mariadb" in commands
+    assert commands.index("pkg-config") < commands.index("pip install")
+
+
 @pytest.mark.django_db
 def test_createsuperuser_noinput_reads_the_environment(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "owner")
