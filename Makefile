@@ -1,5 +1,7 @@
 # The newcomer's commands: `make run` serves the site on 127.0.0.1:8000 with
-# SQLite, `make test` runs the whole suite. Both set up .venv first.
+# SQLite (HOST and PORT from the environment or the command line change
+# that, as for `make serve`), `make test` runs the whole suite. Both set up
+# .venv first.
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,9 +15,11 @@ SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
 .PHONY: run install test lint format check-migrations serve clean system-deps bench
 
 run: export DEBUG ?= 1
+run: HOST ?= 127.0.0.1
+run: PORT ?= 8000
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 # What production needs before its first migrate: .venv with the site's
 # packages, without the test tools.
@@ -59,7 +63,10 @@ serve: $(VENV)/.installed
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
-$(VENV)/.installed: requirements.txt | system-deps
+# The system packages are checked only when the site's packages are
+# installed, not on every `make test` or `make serve`.
+$(VENV)/.installed: requirements.txt
+	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt

@@ -1,7 +1,9 @@
 import logging
+import re
+import sqlite3
 import sys
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -63,15 +65,92 @@ def page_not_found(request, exception):
 def server_error(request):
     """
     A 500, or a 503 while the database cannot be reached: that is an outage
-    to wait out, not a bug. Django has logged the exception already.
+    to wait out, not a bug. Django has logged the exception already; a
+    database without the tables the code needs also gets a line that says
+    what to do.
     """
     error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError):
+    if database_unreachable(error):
         response = render_error_page("503.html", 503)
         # Browsers and proxies may come back after this many seconds.
         response["Retry-After"] = "5"
         return response
+    if schema_behind_code(error):
+        logger.error(
+            "The database lacks a table or column the code needs (%s): "
+            "run `manage.py migrate`",
+            error,
+            extra={"request": request},
+        )
     return render_error_page("500.html", 500)
+
+
+# Outage or bug. A 503 tells browsers, proxies and the people looking at the
+# logs to wait: the right answer only while the same request will succeed
+# once the database is back (down, restarting, cut off, overloaded, or busy
+# with another's long transaction). An error that waiting does not cure is a
+# 500: a missing table (a deploy without `migrate`), a wrong password or
+# database name, a host name that does not resolve (a typo far more often
+# than a DNS outage), a deadlock (the code's order of locking), a query the
+# server refuses.
+
+# MySQL and MariaDB error numbers (MySQLdb gives them as the first argument).
+MYSQL_UNREACHABLE = frozenset(
+    {
+        1040,  # ER_CON_COUNT_ERROR: too many connections
+        1053,  # ER_SERVER_SHUTDOWN: the server is shutting down
+        1203,  # ER_TOO_MANY_USER_CONNECTIONS
+        1205,  # ER_LOCK_WAIT_TIMEOUT: another transaction held the rows too long
+        1927,  # ER_CONNECTION_KILLED: a restart ends every connection
+        2002,  # CR_CONNECTION_ERROR: nothing on the Unix socket
+        2003,  # CR_CONN_HOST_ERROR: refused or timed out over TCP
+        2006,  # CR_SERVER_GONE_ERROR
+        2013,  # CR_SERVER_LOST: during a query, or a read timeout
+        2055,  # CR_SERVER_LOST_EXTENDED
+    }
+)
+# SQLite's primary result codes: SQLITE_BUSY ("database is locked": another
+# process writes for longer than the timeout) and SQLITE_CANTOPEN ("unable
+# to open database file": its disk or folder is not there).
+SQLITE_UNREACHABLE = frozenset({5, 14})
+
+MYSQL_SCHEMA_BEHIND = frozenset(
+    {
+        1054,  # ER_BAD_FIELD_ERROR: unknown column
+        1146,  # ER_NO_SUCH_TABLE
+    }
+)
+SQLITE_SCHEMA_BEHIND = re.compile(r"no such (table|column)|has no column named")
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether ``error`` says the database cannot be reached just now."""
+    if isinstance(error, InterfaceError):
+        # The driver's connection is closed or broken, as after a lost server.
+        return True
+    if not isinstance(error, DatabaseError):
+        return False
+    cause = error.__cause__
+    if isinstance(cause, sqlite3.Error):
+        # Only the errors SQLite itself raised carry their code.
+        code = getattr(cause, "sqlite_errorcode", 0)
+        return (code & 0xFF) in SQLITE_UNREACHABLE
+    return mysql_code(error) in MYSQL_UNREACHABLE
+
+
+def schema_behind_code(error: BaseException | None) -> bool:
+    """Whether ``error`` says a table or column of the models is missing."""
+    if not isinstance(error, DatabaseError):
+        return False
+    if isinstance(error.__cause__, sqlite3.Error):
+        return bool(SQLITE_SCHEMA_BEHIND.search(str(error)))
+    return mysql_code(error) in MYSQL_SCHEMA_BEHIND
+
+
+def mysql_code(error: DatabaseError) -> int | None:
+    # Django's wrapper keeps the driver's arguments: (number, message).
+    code = error.args[0] if error.args else None
+    return code if isinstance(code, int) else None
 
 
 def render_error_page(template_name, status):

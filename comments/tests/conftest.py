@@ -11,6 +11,7 @@ from .hostile import hostile_summary
 from .processes import (
     PLAIN_HTTP,
     AppServer,
+    RedisServer,
     database_url,
     manage,
     production_environ,
@@ -147,6 +148,14 @@ def start_app_server(collected_static, tmp_path):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A Redis server of the tests' own, for those that need a shared cache."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

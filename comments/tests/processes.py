@@ -1,7 +1,8 @@
 """
 The site run the way production runs it, as separate processes: manage.py
 commands and gunicorn app servers in production mode, against a database the
-test chooses. Every wait is bounded and every process started is stopped.
+test chooses, and database and cache servers of the tests' own. Every wait is
+bounded and every process started is stopped.
 """
 
 import contextlib
@@ -32,6 +33,7 @@ from urllib.request import (
 )
 
 import MySQLdb
+import redis
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -71,6 +73,7 @@ PLAIN_HTTP = {
 }
 
 MARIADBD = shutil.which("mariadbd", path="/usr/sbin:/usr/bin") or "/usr/sbin/mariadbd"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 COMMAND_TIMEOUT = 120
 STARTUP_TIMEOUT = 30
@@ -88,6 +91,9 @@ def production_environ(**variables: str) -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Set, so that a developer's .env cannot point the servers at a
+        # Redis of theirs.
+        CACHE_URL="locmemcache://",
     )
     environ.update(variables)
     return environ
@@ -531,3 +537,75 @@ class Nginx:
             for path in (self.base_dir / "stderr.log", self.base_dir / "error.log")
             if path.exists()
         )
+
+
+class RedisServer:
+    """
+    A Redis server of the tests' own, on a free loopback port, keeping
+    nothing on disk: the tests empty its databases at will, which they must
+    never do to a Redis a developer runs on the usual port.
+    """
+
+    def __init__(self, base_dir: Path):
+        self.base_dir = base_dir
+        self.port = free_port()
+        self.process = None
+
+    def start(self):
+        if not Path(REDIS_SERVER).is_file():
+            raise RuntimeError(
+                "These tests start a Redis server of their own and need"
+                " redis-server: apt-get install redis-server"
+            )
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.base_dir / "redis.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    REDIS_SERVER,
+                    "--bind",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--dir",
+                    str(self.base_dir),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self.answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"redis-server did not start:\n{self.log()}")
+            time.sleep(0.05)
+        return self
+
+    def answers(self) -> bool:
+        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        try:
+            return client.ping()
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def url(self, database: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{database}"
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT)
+
+    def log(self) -> str:
+        path = self.base_dir / "redis.log"
+        return path.read_text(errors="replace") if path.exists() else ""

@@ -10,6 +10,7 @@ import socket
 import uuid
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
@@ -32,8 +33,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
 LOGOUT_URL = reverse("logout")
-# The Redis server of this project's machines, a database of the tests' own.
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
@@ -387,12 +386,21 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
 
 
 @pytest.fixture
-def shared_cache(settings):
-    """The tests' Redis database as the shared cache, under a key prefix of
-    this test's own; emptied afterwards."""
-    use_redis(settings, REDIS_URL, KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+def shared_cache(settings, redis_server):
+    """The tests' own Redis as the shared cache, under a key prefix of this
+    test's own; emptied afterwards."""
+    use_redis(settings, redis_server.url(), KEY_PREFIX=f"test-{uuid.uuid4().hex}")
     yield caches["default"]
     caches["default"].clear()
+
+
+def test_the_shared_cache_is_a_redis_of_the_tests_own(shared_cache, redis_server):
+    shared_cache.set("probe", "here")
+    own = redis.Redis.from_url(redis_server.url())
+    try:
+        assert own.keys("*:probe")
+    finally:
+        own.close()
 
 
 def change_behind_the_caches_back(comment):

@@ -2,7 +2,9 @@
 
 import re
 
+import MySQLdb
 import pytest
+from django.db import connection
 from django.template import loader
 from django.test import Client
 from django.urls import reverse
@@ -15,6 +17,7 @@ from pytest_django.asserts import (
 from comments.models import Comment
 
 from .factories import CommentFactory, UserFactory
+from .processes import Browser, database_url, free_port
 
 LIST_URL = reverse("comments:list")
 SITE_STYLE = '<a class="navbar-brand" href="/">My scratchpad</a>'
@@ -105,6 +108,82 @@ def test_database_outage_is_a_503_in_the_sites_style(client):
     assertContains(response, SITE_STYLE, status_code=503)
     assert response["Retry-After"] == "5"
     assertNotContains(response, "gone away", status_code=503)
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("comments.tests.urls")
+def test_missing_table_is_a_500_whose_log_says_to_migrate(client, caplog):
+    # Not an outage: waiting does not make the table appear.
+    client.raise_request_exception = False
+    response = client.get("/missing-table/")
+    assertContains(response, "Something went wrong", status_code=500)
+    assertNotContains(response, "Temporarily unavailable", status_code=500)
+    assert "Retry-After" not in response
+    [line] = [r for r in caplog.records if "migrate" in r.getMessage()]
+    assert line.levelname == "ERROR"
+    assert "comments_never_migrated" in line.getMessage()
+    assert "run `manage.py migrate`" in line.getMessage()
+
+
+# The mark lets the view open a database of its own (pytest-django guards
+# every connection).
+@pytest.mark.django_db
+@pytest.mark.urls("comments.tests.urls")
+def test_locked_sqlite_database_is_a_503(client):
+    client.raise_request_exception = False
+    response = client.get("/locked-sqlite/")
+    assertContains(response, "Temporarily unavailable", status_code=503)
+    assert response["Retry-After"] == "5"
+
+
+@pytest.fixture
+def unmigrated_database_url(db, tmp_path):
+    """An empty database of the tests' kind, as before the first `migrate`."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}"
+        return
+    name = f"{connection.settings_dict['NAME']}_unmigrated"
+    settings = connection.settings_dict
+    server = MySQLdb.connect(
+        host=settings["HOST"] or "localhost",
+        port=int(settings["PORT"] or 3306),
+        user=settings["USER"],
+        passwd=settings["PASSWORD"],
+    )
+    try:
+        server.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
+        server.cursor().execute(f"CREATE DATABASE `{name}`")
+        yield database_url(connection, name)
+    finally:
+        server.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
+        server.close()
+
+
+def test_unmigrated_database_is_a_500_whose_log_says_to_migrate(
+    start_app_server, unmigrated_database_url
+):
+    server = start_app_server(unmigrated_database_url)
+    response = Browser().get(server.url + LIST_URL)
+    assert response.status == 500
+    assert "Something went wrong" in response.text
+    assert "Retry-After" not in response.headers
+    assert f"GET {LIST_URL} " in server.log()
+    assert "run `manage.py migrate`" in server.log()
+
+
+@pytest.mark.parametrize("unreachable", ["mysql", "sqlite"])
+def test_unreachable_database_is_a_503_page(start_app_server, tmp_path, unreachable):
+    if unreachable == "mysql":
+        # Nothing listens on the port: the connection is refused.
+        url = f"mysql://scratchpad@127.0.0.1:{free_port()}/scratchpad"
+    else:
+        url = f"sqlite:///{tmp_path / 'no-such-folder' / 'db.sqlite3'}"
+    server = start_app_server(url)
+    response = Browser().get(server.url + LIST_URL)
+    assert response.status == 503
+    assert "Temporarily unavailable" in response.text
+    assert response.headers["Retry-After"] == "5"
+    assert "migrate" not in server.log()
 
 
 UTF16_FORM = "application/x-www-form-urlencoded; charset=utf-16"

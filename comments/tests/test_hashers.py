@@ -13,16 +13,16 @@ PASSWORD = "pässwörd ☃ with spaces"
 # What the installed werkzeug (3.x) still makes, one per era: the 2017
 # tutorial's werkzeug 0.12 used pbkdf2:sha256 with 50000 iterations, later
 # releases 150000, 260000, 600000 and 1000000; werkzeug 0.9 to 0.11 made
-# pbkdf2:sha1 with 1000; werkzeug 3 makes scrypt.
+# pbkdf2:sha1 with 1000; werkzeug 3 makes scrypt (N=32768, r=8, p=1). The
+# hasher reads the cost from the hash, so these are the same formats at a
+# test's cost; test_werkzeug_hash_at_its_real_cost_is_verified has the real
+# ones.
 WERKZEUG_METHODS = [
-    "pbkdf2:sha256:50000",
-    "pbkdf2:sha256:150000",
-    "pbkdf2:sha256:260000",
-    "pbkdf2:sha256:600000",
-    "pbkdf2:sha256:1000000",
+    "pbkdf2:sha256:1000",
+    "pbkdf2:sha256:1500",
     "pbkdf2:sha1:1000",
-    "scrypt",
-    "scrypt:16384:8:2",
+    "scrypt:1024:8:1",
+    "scrypt:512:8:2",
 ]
 
 # werkzeug 3 no longer makes or checks the oldest format, so these were made
@@ -76,11 +76,24 @@ def test_stored_form_gives_back_the_werkzeug_hash_exactly(werkzeug_hash):
     assert WerkzeugHash.from_django(encoded).to_werkzeug() == werkzeug_hash
 
 
-def test_scrypt_hash_of_162_characters_is_stored_in_128_or_fewer():
-    werkzeug_hash = generate_password_hash(PASSWORD)
-    assert werkzeug_hash.startswith("scrypt:32768:8:1$")
-    assert len(werkzeug_hash) == 162
-    assert len(stored(werkzeug_hash)) <= 128
+@pytest.mark.parametrize(
+    "method, made, length",
+    [
+        # What werkzeug 3 makes by default, and with method="pbkdf2": about
+        # a second each to make or to check. The scrypt one is longer than
+        # Django's password column.
+        ("scrypt", "scrypt:32768:8:1$", 162),
+        ("pbkdf2", "pbkdf2:sha256:1000000$", 103),
+    ],
+)
+def test_werkzeug_hash_at_its_real_cost_is_verified(method, made, length):
+    werkzeug_hash = generate_password_hash(PASSWORD, method=method)
+    assert werkzeug_hash.startswith(made)
+    assert len(werkzeug_hash) == length
+    encoded = stored(werkzeug_hash)
+    assert len(encoded) <= 128
+    # Wrong passwords are refused in every format above, at a test's cost.
+    assert WerkzeugPasswordHasher().verify(PASSWORD, encoded)
 
 
 @pytest.mark.parametrize("legacy_hash", LEGACY_HASHES)
@@ -109,8 +122,9 @@ def test_legacy_hash_is_an_hmac_keyed_with_the_salt_not_a_salted_digest():
 @pytest.mark.parametrize(
     "werkzeug_hash",
     [
-        # What MySQL without strict mode kept of a 162-character scrypt hash.
-        generate_password_hash(PASSWORD)[:128],
+        # What MySQL without strict mode kept of a scrypt hash (162 characters
+        # at werkzeug's cost).
+        generate_password_hash(PASSWORD, method="scrypt:1024:8:1")[:128],
         "plain$$" + PASSWORD,
         "bcrypt$salt$" + "ab" * 30,
         "pbkdf2:sha256$salt$" + "ab" * 32,  # iterations left to the default
@@ -229,7 +243,7 @@ def test_refused_hash_says_why(werkzeug_hash, reason):
 
 def test_django_identifies_the_stored_form(hashers):
     assert isinstance(
-        identify_hasher(stored(generate_password_hash(PASSWORD))),
+        identify_hasher(stored(generate_password_hash(PASSWORD, "scrypt:1024:8:1"))),
         WerkzeugPasswordHasher,
     )
 

@@ -25,6 +25,7 @@ from comments.importer import BATCH_SIZE, FlaskSource, import_flask_database
 from comments.models import Comment, ImportedComment
 
 from .factories import UserFactory
+from .fast_hashers import fast_production_hashers
 from .flask_sources import FINAL, MySQLFlaskDatabase, SQLiteFlaskDatabase
 from .test_hashers import LEGACY_HASHES, LEGACY_PASSWORD
 
@@ -87,10 +88,9 @@ def mysql_source():
 @pytest.fixture
 def production_hashers(settings):
     # The suite's conftest hashes with MD5 alone; logging in imported users
-    # must go through the real chain so that the upgrade is the real one.
-    from scratchpad import settings as project_settings
-
-    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    # must go through production's chain so that the upgrade is the real
+    # one, at a test's cost (test_security.py has the real one's).
+    settings.PASSWORD_HASHERS = fast_production_hashers()
 
 
 def run_import(source_url, *args, stdout=None):
@@ -161,11 +161,13 @@ class TestStages:
 
 
 class TestUsersAndPasswords:
-    # The werkzeug methods of the tutorial's history, and their passwords.
+    # The werkzeug methods of the tutorial's history, and their passwords, at
+    # a test's cost (werkzeug's own were 32768 for scrypt, 50000 to 1000000
+    # for pbkdf2:sha256; test_hashers.py checks those).
     USERS = {
-        "admin": ("scrypt", "new-secret"),
-        "bob": ("pbkdf2:sha256:50000", "super-secret"),
-        "caroline": ("pbkdf2:sha256:600000", "8fwe5jYCE98lXl0ZovYW"),
+        "admin": ("scrypt:1024:8:1", "new-secret"),
+        "bob": ("pbkdf2:sha256:1000", "super-secret"),
+        "caroline": ("pbkdf2:sha256:2000", "8fwe5jYCE98lXl0ZovYW"),
         "dave": ("pbkdf2:sha1:1000", "less-secret"),
     }
 
@@ -219,7 +221,7 @@ class TestUsersAndPasswords:
         source = make_source()
         # MySQL without strict mode kept the first 128 characters of a
         # 162-character scrypt hash; SQLite would have kept it whole.
-        werkzeug_hash = generate_password_hash("pw")
+        werkzeug_hash = generate_password_hash("pw", "scrypt:1024:8:1")
         if source.holds_long_text:
             werkzeug_hash = werkzeug_hash[:128]
         else:

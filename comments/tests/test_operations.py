@@ -1,8 +1,10 @@
 """What an operator does from the shell: configure, migrate, create users."""
 
 import os
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,82 @@ def test_debug_is_off_by_default():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_env_example_copied_as_env_leaves_debug_off(tmp_path):
+    # As a deployer starts: `cp .env.example .env`, then fills in the key.
+    shutil.copytree(
+        BASE_DIR / "scratchpad",
+        tmp_path / "scratchpad",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    shutil.copy(BASE_DIR / ".env.example", tmp_path / ".env")
+    environ = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from scratchpad import settings; print(settings.DEBUG)",
+        ],
+        cwd=tmp_path,
+        env={**environ, "SECRET_KEY": "k" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def make_dry_run(tmp_path, *args, installed=True, **variables):
+    """
+    What `make -n ARGS` would run, in a copy of the Makefile beside the
+    requirements files, with .venv set up already (its stamps newer than
+    the requirements) or not at all.
+    """
+    for name in ["Makefile", "requirements.txt", "requirements-dev.txt"]:
+        shutil.copy(BASE_DIR / name, tmp_path / name)
+    if installed:
+        (tmp_path / ".venv").mkdir()
+        later = time.time() + 60
+        for stamp in [".installed", ".installed-dev"]:
+            (tmp_path / ".venv" / stamp).touch()
+            os.utime(tmp_path / ".venv" / stamp, (later, later))
+    # Not the variables of a make that runs this test (`make test HOST=...`).
+    outer = {"HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    environ = {k: v for k, v in os.environ.items() if k not in outer}
+    result = subprocess.run(
+        ["make", "-n", *args],
+        cwd=tmp_path,
+        env={**environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_serves_on_127_0_0_1_port_8000_by_default(tmp_path):
+    assert "manage.py runserver 127.0.0.1:8000\n" in make_dry_run(tmp_path, "run")
+
+
+def test_make_run_serves_where_host_and_port_say(tmp_path):
+    commands = make_dry_run(tmp_path, "run", HOST="0.0.0.0", PORT="8123")
+    assert "manage.py runserver 0.0.0.0:8123\n" in commands
+
+
+@pytest.mark.parametrize("target", ["test", "serve", "run"])
+def test_an_installed_venv_is_used_without_checking_system_packages(tmp_path, target):
+    commands = make_dry_run(tmp_path, target)
+    assert "pkg-config" not in commands
+    assert "apt-get" not in commands
+
+
+def test_installing_checks_the_system_packages_first(tmp_path):
+    commands = make_dry_run(tmp_path, "install", installed=False)
+    assert "pkg-config --exists mariadb" in commands
+    assert commands.index("pkg-config") < commands.index("pip install")
 
 
 @pytest.mark.django_db

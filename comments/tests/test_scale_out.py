@@ -125,13 +125,13 @@ def test_a_page_cached_by_one_server_shows_a_comment_posted_through_the_other(
 
 
 def test_pages_shared_in_redis_show_a_comment_posted_through_the_other_server(
-    shared_database_url, start_app_server, alice
+    shared_database_url, start_app_server, alice, redis_server
 ):
     # Both servers keep the pages in one Redis (CACHE_URL), and each its own
     # copy of those it has read; the version in the database still tells
-    # the second of the post at once. A Redis database of the test's own,
+    # the second of the post at once. A database of the tests' own Redis,
     # emptied first.
-    cache_url = "redis://127.0.0.1:6379/14"
+    cache_url = redis_server.url(1)
     shared = redis.Redis.from_url(cache_url)
     shared.flushdb()
     first, second = (
