@@ -12,7 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from . import caching
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
@@ -128,6 +132,7 @@ class Listing:
         return "".join(pieces)
 
 
+@require_safe
 def comment_list(request):
     if not request.GET:
         # The front page, the one most asked for: no position to read.
