@@ -12,11 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import (
-    require_http_methods,
-    require_POST,
-    require_safe,
-)
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import caching
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
@@ -67,6 +63,11 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
         older_url=list_url(before=page[0].pk) if has_older else None,
         newer_url=list_url(after=page[-1].pk) if has_newer else None,
     )
+
+
+# The id of the front page's form to post with, and so the fragment of
+# addresses that lead to it.
+COMMENT_FORM_ID = "comment-form"
 
 
 # Where each comment's links for its reader (Edit, Delete) go in the cached
@@ -181,6 +182,7 @@ def _comment_page(request, before, after, form=None):
             "older_url": listing.older_url,
             "newer_url": listing.newer_url,
             "form": form or CommentForm(),
+            "form_id": COMMENT_FORM_ID,
         },
     )
 
@@ -200,11 +202,15 @@ def comment_permalink(request, pk):
     return redirect(f"{url}#comment-{comment.pk}")
 
 
-# No ?next= on the way to the login page: after logging in, a GET of this
-# POST-only URL would only answer 405. The front page is where to go back to.
-@require_POST
-@login_required(redirect_field_name=None)
+@require_http_methods(["GET", "POST"])
 def comment_create(request):
+    if request.method == "GET":
+        # A reload of a refused post, or the address typed: the form to
+        # post with is on the front page.
+        return redirect(f"{list_url()}#{COMMENT_FORM_ID}")
+    if not request.user.is_authenticated:
+        # No ?next=: the front page is where to go back to.
+        return redirect(settings.LOGIN_URL)
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _comment_page(request, before=None, after=None, form=form)

@@ -171,7 +171,8 @@ def _cases():
     yield Hostile(
         "post-anonymous", "POST", CREATE, user=None, fields=(("content", "hi"),)
     )
-    yield Hostile("post-by-get", "GET", CREATE + "?content=hi")
+    # Leads to the front page's form, storing nothing.
+    yield Hostile("post-by-get", "GET", CREATE + "?content=hi", STAYS)
 
     # Editing.
     mine = EDIT.format(id="{mine}")

@@ -142,9 +142,19 @@ class TestPostComment:
         assert response.status_code == 403
         assert Comment.objects.count() == 0
 
-    def test_get_of_post_url_is_refused(self, bob_client):
+    def test_get_of_post_url_leads_to_the_front_pages_form(self, bob_client):
+        # A reload of a refused post, or the address typed.
         response = bob_client.get(CREATE_URL)
-        assert response.status_code == 405
+        assertRedirects(response, f"{LIST_URL}#comment-form")
+        assert Comment.objects.count() == 0
+
+    def test_anonymous_get_of_post_url_leads_to_the_front_page(self, client):
+        response = client.get(CREATE_URL)
+        assertRedirects(response, f"{LIST_URL}#comment-form")
+
+    def test_front_page_form_has_the_fragment_the_post_url_leads_to(self, bob_client):
+        response = bob_client.get(LIST_URL)
+        assertContains(response, 'id="comment-form"')
 
     @pytest.mark.parametrize("content", ["", "   ", "\r\n\t"])
     def test_blank_comment_is_refused_with_an_error(self, bob_client, content):
