@@ -282,6 +282,11 @@ class LoginView(SuccessMessageMixin, auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
+    # Django's logs out only by POST. A GET (the address typed, an old link)
+    # shows the Log out button rather than the browser's blank error page.
+    http_method_names = ["get", "post", "options"]
+    template_name = "registration/logout.html"
+
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         # Added after logging out, which flushed the session: the message

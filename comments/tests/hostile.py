@@ -266,7 +266,8 @@ def _cases():
         )  # fmt: skip
 
     # Logging out.
-    yield Hostile("logout-by-get", "GET", LOGOUT)
+    # Asks first: the page with the Log out button.
+    yield Hostile("logout-by-get", "GET", LOGOUT, SHOWN)
     for name in ["scheme-relative", "backslashes", "encoded-slashes", "javascript"]:
         yield Hostile(
             f"logout-next-{name}", "POST", LOGOUT, STAYS,

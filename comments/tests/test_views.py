@@ -235,10 +235,19 @@ class TestLogin:
 
 
 class TestLogout:
-    def test_logout_by_get_is_refused(self, bob_client):
+    def test_logout_by_get_asks_first(self, bob_client):
         response = bob_client.get(LOGOUT_URL)
-        assert response.status_code == 405
+        assertContains(response, "You are logged in as bob.")
+        # The button posts, with its token, to the same address.
+        page = response.content.decode()
+        main = page[page.index("<main") :]
+        assert f'<form method="post" action="{LOGOUT_URL}">' in main
+        assert 'name="csrfmiddlewaretoken"' in main
         assert "_auth_user_id" in bob_client.session
+
+    def test_logout_by_get_when_logged_out_says_so(self, client):
+        response = client.get(LOGOUT_URL)
+        assertContains(response, "You are logged out.")
 
     def test_logout_by_post_logs_out_and_redirects_home(self, bob_client):
         response = bob_client.post(LOGOUT_URL)
