@@ -187,6 +187,19 @@ def _comment_page(request, before, after, form=None):
     )
 
 
+def focus_first_error(form) -> None:
+    """Has the browser put the focus on the first field the form refused.
+
+    The autofocus attribute does it without script. (A browser ignores it
+    when the address has a fragment: the front page's form names its field
+    in its action's fragment instead.)
+    """
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
 def comment_permalink(request, pk):
     """Sends a comment's permanent address to the page that holds it now."""
     comment = get_object_or_404(Comment.objects.only("pk"), pk=pk)
@@ -213,6 +226,7 @@ def comment_create(request):
         return redirect(settings.LOGIN_URL)
     form = CommentForm(request.POST)
     if not form.is_valid():
+        focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
     comment = form.save(commit=False)
     comment.commenter = request.user
@@ -249,6 +263,7 @@ def comment_edit(request, pk):
             else:
                 messages.info(request, "Nothing changed")
             return redirect(comment)
+        focus_first_error(form)
     else:
         form = CommentForm(instance=comment)
     context["form"] = form

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -16,6 +17,11 @@ LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
 LOGIN_URL = reverse("login")
 LOGOUT_URL = reverse("logout")
+
+
+def textarea_tag(response):
+    """The opening tag of the page's (only) text field."""
+    return re.search(r"<textarea[^>]*>", response.content.decode())[0]
 
 
 def contents_in_page_order(response):
@@ -162,6 +168,35 @@ class TestPostComment:
         assert response.status_code == 200
         assertContains(response, "Write something before posting.")
         assert Comment.objects.count() == 0
+
+    @pytest.mark.parametrize("content", ["   ", "y" * 4097])
+    def test_refused_post_says_error_in_the_title(self, bob_client, content):
+        response = bob_client.post(CREATE_URL, {"content": content})
+        assert re.search(r"<title>Error: ", response.content.decode())
+
+    def test_title_says_no_error_before_posting(self, bob_client):
+        response = bob_client.get(LIST_URL)
+        assertNotContains(response, "Error")
+
+    @pytest.mark.parametrize("content", ["   ", "y" * 4097])
+    def test_refused_post_focuses_the_field_its_error_describes(
+        self, bob_client, content
+    ):
+        response = bob_client.post(CREATE_URL, {"content": content})
+        field = textarea_tag(response)
+        assert " autofocus" in field
+        assert 'aria-invalid="true"' in field
+        assert 'aria-describedby="id_content_error"' in field
+        assertContains(response, 'role="alert" id="id_content_error"')
+
+    def test_form_posts_to_an_address_that_opens_at_the_field(self, bob_client):
+        # The answer, when refused, is scrolled to the field and its error
+        # at the end of a long page, with the field focused: what the
+        # browser does for the element an address's fragment names.
+        response = bob_client.get(LIST_URL)
+        assertContains(response, f'action="{CREATE_URL}#id_content"')
+        assertContains(response, 'id="id_content"')
+        assert " autofocus" not in textarea_tag(response)
 
     def test_missing_content_field_is_refused(self, bob_client):
         response = bob_client.post(CREATE_URL, {})
