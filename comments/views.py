@@ -5,8 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    SuspiciousOperation,
+)
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import caching
+from . import caching, drafts
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
 from .models import Comment
 
@@ -137,7 +143,13 @@ class Listing:
 def comment_list(request):
     if not request.GET:
         # The front page, the one most asked for: no position to read.
-        return _comment_page(request, before=None, after=None)
+        form = None
+        if request.user.is_authenticated and (
+            draft := drafts.take(request, request.path)
+        ):
+            messages.info(request, "Your comment is back in the box, not posted yet")
+            form = CommentForm(initial={"content": draft})
+        return _comment_page(request, before=None, after=None, form=form)
     position = PageForm(request.GET)
     if not position.is_valid():
         return render(
@@ -222,8 +234,10 @@ def comment_create(request):
         # post with is on the front page.
         return redirect(f"{list_url()}#{COMMENT_FORM_ID}")
     if not request.user.is_authenticated:
-        # No ?next=: the front page is where to go back to.
-        return redirect(settings.LOGIN_URL)
+        # The session ended while the form was open: what was typed waits
+        # for the login, then goes back in the front page's box.
+        drafts.keep(request, drafts.POSTING, list_url())
+        return redirect_to_login(f"{list_url()}#{COMMENT_FORM_ID}")
     form = CommentForm(request.POST)
     if not form.is_valid():
         focus_first_error(form)
@@ -236,12 +250,19 @@ def comment_create(request):
     return redirect(f"{list_url()}#comment-{comment.pk}")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            # The session ended while the form was open: what was typed
+            # waits for the login, then goes back in this page's box.
+            drafts.keep(request, drafts.EDITING, request.path)
+        return redirect_to_login(request.get_full_path())
     comment = get_object_or_404(Comment.objects.select_related("commenter"), pk=pk)
     if not comment.is_authored_by(request.user):
         raise PermissionDenied("Only the author can edit a comment.")
+    # Typed before a login, for this page (dropped by a new POST).
+    draft = drafts.take(request, request.path)
     context = {
         "comment": comment,
         "edit_window_minutes": round(
@@ -250,7 +271,7 @@ def comment_edit(request, pk):
     }
     if not comment.is_in_edit_window():
         # Refused, but what was typed stays on screen to be copied.
-        context["unsaved_text"] = request.POST.get("content")
+        context["unsaved_text"] = request.POST.get("content", draft)
         return render(request, "comments/comment_edit_closed.html", context, status=403)
     if request.method == "POST":
         form = CommentForm(request.POST, instance=comment)
@@ -264,6 +285,9 @@ def comment_edit(request, pk):
                 messages.info(request, "Nothing changed")
             return redirect(comment)
         focus_first_error(form)
+    elif draft is not None:
+        messages.info(request, "Your changes are back in the box, not saved yet")
+        form = CommentForm(instance=comment, initial={"content": draft})
     else:
         form = CommentForm(instance=comment)
     context["form"] = form
@@ -291,6 +315,10 @@ def comment_delete(request, pk):
 class LoginView(SuccessMessageMixin, auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # Says why the visitor is here when a form's text waits for them.
+        return super().get_context_data(**kwargs, draft=drafts.pending(self.request))
 
     def get_success_message(self, cleaned_data):
         return f"Welcome, {self.request.user.get_username()}"
@@ -327,6 +355,13 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: says what to do, in the site's style.
 
     Usually a form left open past a login, a logout or a cookie's expiry;
-    reloading gets a fresh token. Django logs the reason.
+    reloading gets a fresh token. Django logs the reason. A comment's text
+    is shown to be copied: the browser that sent it typed it.
     """
-    return render(request, "403_csrf.html", status=403)
+    try:
+        unsent_text = drafts.posted_text(request)
+    except (OSError, ValueError, SuspiciousOperation, MultiPartParserError):
+        # A body that cannot be read (cut off, too big, malformed): the
+        # page itself must still answer.
+        unsent_text = None
+    return render(request, "403_csrf.html", {"unsent_text": unsent_text}, status=403)

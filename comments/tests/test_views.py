@@ -128,7 +128,7 @@ class TestPostComment:
 
     def test_anonymous_post_stores_nothing_and_leads_to_login(self, client):
         response = client.post(CREATE_URL, {"content": "spam"})
-        assertRedirects(response, LOGIN_URL)
+        assertRedirects(response, f"{LOGIN_URL}?next=/%23comment-form")
         assert Comment.objects.count() == 0
 
     def test_post_after_logging_out_stores_nothing(self, client, bob):
@@ -138,7 +138,7 @@ class TestPostComment:
         client.get(LIST_URL)
         client.post(LOGOUT_URL)
         response = client.post(CREATE_URL, {"content": "too late"})
-        assertRedirects(response, LOGIN_URL)
+        assertRedirects(response, f"{LOGIN_URL}?next=/%23comment-form")
         assert Comment.objects.count() == 0
 
     def test_post_without_csrf_token_is_refused(self, bob):
