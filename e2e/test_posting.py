@@ -137,3 +137,12 @@ def test_an_edit_after_logging_out_elsewhere_is_kept_through_the_login(
     expect(bob_page.get_by_text("Comment updated")).to_be_visible()
     comment.refresh_from_db()
     assert comment.content == "First post"
+
+
+def test_the_posting_address_opened_leads_to_the_form(bob_page, live_server):
+    # Enter in the address bar of a refused post's answer.
+    bob_page.goto(reverse("comments:create"))
+    expect(bob_page).to_have_url(
+        live_server.url + reverse("comments:list") + "#comment-form"
+    )
+    expect(comment_box(bob_page)).to_be_visible()
