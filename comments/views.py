@@ -5,16 +5,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    PermissionDenied,
+    SuspiciousOperation,
+)
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
-from . import caching
+from . import caching, drafts
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
 from .models import Comment
 
@@ -63,6 +69,11 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
         older_url=list_url(before=page[0].pk) if has_older else None,
         newer_url=list_url(after=page[-1].pk) if has_newer else None,
     )
+
+
+# The id of the front page's form to post with, and so the fragment of
+# addresses that lead to it.
+COMMENT_FORM_ID = "comment-form"
 
 
 # Where each comment's links for its reader (Edit, Delete) go in the cached
@@ -128,10 +139,17 @@ class Listing:
         return "".join(pieces)
 
 
+@require_safe
 def comment_list(request):
     if not request.GET:
         # The front page, the one most asked for: no position to read.
-        return _comment_page(request, before=None, after=None)
+        form = None
+        if request.user.is_authenticated and (
+            draft := drafts.take(request, request.path)
+        ):
+            messages.info(request, "Your comment is back in the box, not posted yet")
+            form = CommentForm(initial={"content": draft})
+        return _comment_page(request, before=None, after=None, form=form)
     position = PageForm(request.GET)
     if not position.is_valid():
         return render(
@@ -176,8 +194,22 @@ def _comment_page(request, before, after, form=None):
             "older_url": listing.older_url,
             "newer_url": listing.newer_url,
             "form": form or CommentForm(),
+            "form_id": COMMENT_FORM_ID,
         },
     )
+
+
+def focus_first_error(form) -> None:
+    """Has the browser put the focus on the first field the form refused.
+
+    The autofocus attribute does it without script. (A browser ignores it
+    when the address has a fragment: the front page's form names its field
+    in its action's fragment instead.)
+    """
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
 
 
 def comment_permalink(request, pk):
@@ -195,13 +227,20 @@ def comment_permalink(request, pk):
     return redirect(f"{url}#comment-{comment.pk}")
 
 
-# No ?next= on the way to the login page: after logging in, a GET of this
-# POST-only URL would only answer 405. The front page is where to go back to.
-@require_POST
-@login_required(redirect_field_name=None)
+@require_http_methods(["GET", "POST"])
 def comment_create(request):
+    if request.method == "GET":
+        # A reload of a refused post, or the address typed: the form to
+        # post with is on the front page.
+        return redirect(f"{list_url()}#{COMMENT_FORM_ID}")
+    if not request.user.is_authenticated:
+        # The session ended while the form was open: what was typed waits
+        # for the login, then goes back in the front page's box.
+        drafts.keep(request, drafts.POSTING, list_url())
+        return redirect_to_login(f"{list_url()}#{COMMENT_FORM_ID}")
     form = CommentForm(request.POST)
     if not form.is_valid():
+        focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
     comment = form.save(commit=False)
     comment.commenter = request.user
@@ -211,12 +250,19 @@ def comment_create(request):
     return redirect(f"{list_url()}#comment-{comment.pk}")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            # The session ended while the form was open: what was typed
+            # waits for the login, then goes back in this page's box.
+            drafts.keep(request, drafts.EDITING, request.path)
+        return redirect_to_login(request.get_full_path())
     comment = get_object_or_404(Comment.objects.select_related("commenter"), pk=pk)
     if not comment.is_authored_by(request.user):
         raise PermissionDenied("Only the author can edit a comment.")
+    # Typed before a login, for this page (dropped by a new POST).
+    draft = drafts.take(request, request.path)
     context = {
         "comment": comment,
         "edit_window_minutes": round(
@@ -225,7 +271,7 @@ def comment_edit(request, pk):
     }
     if not comment.is_in_edit_window():
         # Refused, but what was typed stays on screen to be copied.
-        context["unsaved_text"] = request.POST.get("content")
+        context["unsaved_text"] = request.POST.get("content", draft)
         return render(request, "comments/comment_edit_closed.html", context, status=403)
     if request.method == "POST":
         form = CommentForm(request.POST, instance=comment)
@@ -238,6 +284,10 @@ def comment_edit(request, pk):
             else:
                 messages.info(request, "Nothing changed")
             return redirect(comment)
+        focus_first_error(form)
+    elif draft is not None:
+        messages.info(request, "Your changes are back in the box, not saved yet")
+        form = CommentForm(instance=comment, initial={"content": draft})
     else:
         form = CommentForm(instance=comment)
     context["form"] = form
@@ -266,11 +316,20 @@ class LoginView(SuccessMessageMixin, auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # Says why the visitor is here when a form's text waits for them.
+        return super().get_context_data(**kwargs, draft=drafts.pending(self.request))
+
     def get_success_message(self, cleaned_data):
         return f"Welcome, {self.request.user.get_username()}"
 
 
 class LogoutView(auth_views.LogoutView):
+    # Django's logs out only by POST. A GET (the address typed, an old link)
+    # shows the Log out button rather than the browser's blank error page.
+    http_method_names = ["get", "post", "options"]
+    template_name = "registration/logout.html"
+
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         # Added after logging out, which flushed the session: the message
@@ -296,6 +355,13 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: says what to do, in the site's style.
 
     Usually a form left open past a login, a logout or a cookie's expiry;
-    reloading gets a fresh token. Django logs the reason.
+    reloading gets a fresh token. Django logs the reason. A comment's text
+    is shown to be copied: the browser that sent it typed it.
     """
-    return render(request, "403_csrf.html", status=403)
+    try:
+        unsent_text = drafts.posted_text(request)
+    except (OSError, ValueError, SuspiciousOperation, MultiPartParserError):
+        # A body that cannot be read (cut off, too big, malformed): the
+        # page itself must still answer.
+        unsent_text = None
+    return render(request, "403_csrf.html", {"unsent_text": unsent_text}, status=403)

@@ -40,3 +40,16 @@ def test_password_change_from_the_navbar(bob_page, bob, password, log_in):
     expect(bob_page.get_by_role("alert")).to_have_text("Incorrect username or password")
     log_in(bob_page, "bob", NEW_PASSWORD)
     expect(bob_page.get_by_role("textbox", name="Comment")).to_be_visible()
+
+
+def test_the_log_out_address_opened_asks_first(bob_page):
+    # Django's logout takes only a POST: the address typed shows its button.
+    bob_page.goto(reverse("logout"))
+    main = bob_page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Log out")).to_be_visible()
+    expect(main).to_contain_text("You are logged in as bob.")
+    main.get_by_role("button", name="Log out").click()
+    expect(bob_page.get_by_role("status")).to_contain_text("You have been logged out")
+    expect(
+        bob_page.get_by_role("navigation").get_by_role("link", name="Log in")
+    ).to_be_visible()

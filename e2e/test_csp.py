@@ -66,6 +66,7 @@ def test_no_page_breaks_the_policy(page, staff, make_comments, password):
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("heading", name="Password changed")).to_be_visible()
     visit("password changed")
+    visit("log out, asked first", reverse("logout"))
 
     assert seen == dict.fromkeys(seen, [])
 

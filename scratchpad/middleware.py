@@ -1,5 +1,7 @@
 """
-Cache-Control for the pages of one visitor.
+The site's own middleware: what every response of the site gets.
+
+Cache-Control for the pages of one visitor (PrivatePageMiddleware):
 
 Django marks a page that read the session or the CSRF token with ``Vary:
 Cookie``, and leaves it at that: a shared cache in front of the site (a CDN,
@@ -15,10 +17,15 @@ Vary hands one person's page to the next. So:
 A reader without those cookies gets the page everyone gets, left publicly
 cacheable: the same readers comments.middleware.CachedPageMiddleware serves
 from the cache.
+
+And the site's own page for a method an address does not take
+(MethodNotAllowedMiddleware).
 """
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
 from django.utils.cache import has_vary_header, patch_cache_control
 
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
@@ -39,4 +46,29 @@ class PrivatePageMiddleware:
             or any(name in request.COOKIES for name in PERSONAL_COOKIES)
         ):
             patch_cache_control(response, private=True)
+        return response
+
+
+class MethodNotAllowedMiddleware:
+    """Gives every empty 405 the site's page, keeping its Allow header.
+
+    Django has no handler405: a view refuses a method by returning an empty
+    HttpResponseNotAllowed (require_http_methods, a class-based view's
+    http_method_not_allowed), which a browser shows as its own blank error
+    page. Any such answer, from any view, becomes templates/405.html here.
+
+    Goes after the middleware that the page's rendering needs (sessions,
+    authentication, messages) and before those that add headers to every
+    response (django-csp), so that the new response gets them too.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response

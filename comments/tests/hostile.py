@@ -176,7 +176,8 @@ def _cases():
     yield Hostile(
         "post-anonymous", "POST", CREATE, user=None, fields=(("content", "hi"),)
     )
-    yield Hostile("post-by-get", "GET", CREATE + "?content=hi")
+    # Leads to the front page's form, storing nothing.
+    yield Hostile("post-by-get", "GET", CREATE + "?content=hi", STAYS)
 
     # Editing.
     mine = EDIT.format(id="{mine}")
@@ -275,7 +276,8 @@ def _cases():
         )  # fmt: skip
 
     # Logging out.
-    yield Hostile("logout-by-get", "GET", LOGOUT)
+    # Asks first: the page with the Log out button.
+    yield Hostile("logout-by-get", "GET", LOGOUT, SHOWN)
     for name in ["scheme-relative", "backslashes", "encoded-slashes", "javascript"]:
         yield Hostile(
             f"logout-next-{name}", "POST", LOGOUT, STAYS,

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -184,6 +185,21 @@ def test_edit_is_validated_like_a_new_post(bob_client, bobs_comment, content, er
     bobs_comment.refresh_from_db()
     assert bobs_comment.content == "Frist post"
     assert bobs_comment.edited is None
+
+
+def test_refused_edit_says_error_and_focuses_the_field(bob_client, bobs_comment):
+    response = bob_client.post(edit_url(bobs_comment), {"content": "  "})
+    page = response.content.decode()
+    assert "<title>Error: Edit comment" in page
+    field = re.search(r"<textarea[^>]*>", page)[0]
+    assert " autofocus" in field
+    assert 'aria-describedby="id_content_error"' in field
+
+
+def test_edit_page_says_no_error_before_saving(bob_client, bobs_comment):
+    response = bob_client.get(edit_url(bobs_comment))
+    assertContains(response, "<title>Edit comment")
+    assert " autofocus" not in response.content.decode()
 
 
 def test_edit_cannot_change_the_commenter(bob_client, bob, bobs_comment):

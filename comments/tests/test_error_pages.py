@@ -47,6 +47,36 @@ def test_forbidden_action_is_a_403_in_the_sites_style(client, bob):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url", "allow"),
+    [
+        ("put", LIST_URL, "GET, HEAD"),
+        ("delete", "/comments/1/edit/", "GET, POST"),
+        ("put", "/comments/1/delete/", "GET, POST"),
+        ("post", reverse("healthz"), "GET, HEAD"),
+        ("put", reverse("logout"), "GET, POST, OPTIONS"),
+    ],
+)
+def test_method_not_allowed_is_a_405_in_the_sites_style(
+    client, bob, method, url, allow
+):
+    client.force_login(bob)
+    response = getattr(client, method)(url)
+    assertContains(response, "Not possible here", status_code=405)
+    assertContains(
+        response,
+        f"This address does not take a {method.upper()} request.",
+        status_code=405,
+    )
+    assertContains(response, SITE_STYLE, status_code=405)
+    # Rendered with the request: the navbar still knows who is logged in.
+    assertContains(response, "Log out", status_code=405)
+    assert response["Allow"] == allow
+    # The site's security headers, as on every page.
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
 def test_bad_request_is_a_400_in_the_sites_style(client):
     response = client.get(LIST_URL, HTTP_HOST="evil.example")
     assertContains(response, "Bad request", status_code=400)

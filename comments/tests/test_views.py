@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.test import Client
@@ -16,6 +17,11 @@ LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
 LOGIN_URL = reverse("login")
 LOGOUT_URL = reverse("logout")
+
+
+def textarea_tag(response):
+    """The opening tag of the page's (only) text field."""
+    return re.search(r"<textarea[^>]*>", response.content.decode())[0]
 
 
 def contents_in_page_order(response):
@@ -122,7 +128,7 @@ class TestPostComment:
 
     def test_anonymous_post_stores_nothing_and_leads_to_login(self, client):
         response = client.post(CREATE_URL, {"content": "spam"})
-        assertRedirects(response, LOGIN_URL)
+        assertRedirects(response, f"{LOGIN_URL}?next=/%23comment-form")
         assert Comment.objects.count() == 0
 
     def test_post_after_logging_out_stores_nothing(self, client, bob):
@@ -132,7 +138,7 @@ class TestPostComment:
         client.get(LIST_URL)
         client.post(LOGOUT_URL)
         response = client.post(CREATE_URL, {"content": "too late"})
-        assertRedirects(response, LOGIN_URL)
+        assertRedirects(response, f"{LOGIN_URL}?next=/%23comment-form")
         assert Comment.objects.count() == 0
 
     def test_post_without_csrf_token_is_refused(self, bob):
@@ -142,9 +148,19 @@ class TestPostComment:
         assert response.status_code == 403
         assert Comment.objects.count() == 0
 
-    def test_get_of_post_url_is_refused(self, bob_client):
+    def test_get_of_post_url_leads_to_the_front_pages_form(self, bob_client):
+        # A reload of a refused post, or the address typed.
         response = bob_client.get(CREATE_URL)
-        assert response.status_code == 405
+        assertRedirects(response, f"{LIST_URL}#comment-form")
+        assert Comment.objects.count() == 0
+
+    def test_anonymous_get_of_post_url_leads_to_the_front_page(self, client):
+        response = client.get(CREATE_URL)
+        assertRedirects(response, f"{LIST_URL}#comment-form")
+
+    def test_front_page_form_has_the_fragment_the_post_url_leads_to(self, bob_client):
+        response = bob_client.get(LIST_URL)
+        assertContains(response, 'id="comment-form"')
 
     @pytest.mark.parametrize("content", ["", "   ", "\r\n\t"])
     def test_blank_comment_is_refused_with_an_error(self, bob_client, content):
@@ -152,6 +168,35 @@ class TestPostComment:
         assert response.status_code == 200
         assertContains(response, "Write something before posting.")
         assert Comment.objects.count() == 0
+
+    @pytest.mark.parametrize("content", ["   ", "y" * 4097])
+    def test_refused_post_says_error_in_the_title(self, bob_client, content):
+        response = bob_client.post(CREATE_URL, {"content": content})
+        assert re.search(r"<title>Error: ", response.content.decode())
+
+    def test_title_says_no_error_before_posting(self, bob_client):
+        response = bob_client.get(LIST_URL)
+        assertNotContains(response, "Error")
+
+    @pytest.mark.parametrize("content", ["   ", "y" * 4097])
+    def test_refused_post_focuses_the_field_its_error_describes(
+        self, bob_client, content
+    ):
+        response = bob_client.post(CREATE_URL, {"content": content})
+        field = textarea_tag(response)
+        assert " autofocus" in field
+        assert 'aria-invalid="true"' in field
+        assert 'aria-describedby="id_content_error"' in field
+        assertContains(response, 'role="alert" id="id_content_error"')
+
+    def test_form_posts_to_an_address_that_opens_at_the_field(self, bob_client):
+        # The answer, when refused, is scrolled to the field and its error
+        # at the end of a long page, with the field focused: what the
+        # browser does for the element an address's fragment names.
+        response = bob_client.get(LIST_URL)
+        assertContains(response, f'action="{CREATE_URL}#id_content"')
+        assertContains(response, 'id="id_content"')
+        assert " autofocus" not in textarea_tag(response)
 
     def test_missing_content_field_is_refused(self, bob_client):
         response = bob_client.post(CREATE_URL, {})
@@ -225,10 +270,19 @@ class TestLogin:
 
 
 class TestLogout:
-    def test_logout_by_get_is_refused(self, bob_client):
+    def test_logout_by_get_asks_first(self, bob_client):
         response = bob_client.get(LOGOUT_URL)
-        assert response.status_code == 405
+        assertContains(response, "You are logged in as bob.")
+        # The button posts, with its token, to the same address.
+        page = response.content.decode()
+        main = page[page.index("<main") :]
+        assert f'<form method="post" action="{LOGOUT_URL}">' in main
+        assert 'name="csrfmiddlewaretoken"' in main
         assert "_auth_user_id" in bob_client.session
+
+    def test_logout_by_get_when_logged_out_says_so(self, client):
+        response = client.get(LOGOUT_URL)
+        assertContains(response, "You are logged out.")
 
     def test_logout_by_post_logs_out_and_redirects_home(self, bob_client):
         response = bob_client.post(LOGOUT_URL)
