@@ -397,3 +397,54 @@ def test_a_comment_is_saved_in_one_transaction_with_the_pages_version(bob):
     finally:
         post_save.disconnect(record, sender=Comment)
     assert in_transaction == [True, True]
+
+
+def made_up_positions(comments, count=300):
+    """What an attacker asks for: ids no comment has, between and beyond
+    the comments', each once."""
+    taken = {comment.pk for comment in comments}
+    gaps = [n for n in range(1, max(taken) + 10) if n not in taken]
+    huge = [10**18 - n for n in range(count - len(gaps))]
+    return [{"before": n} for n in gaps + huge]
+
+
+@pytest.fixture
+def board_with_gaps(make_comments):
+    """120 comments, every third deleted: ids that are no comment's."""
+    comments = make_comments(120)
+    Comment.objects.filter(pk__in=[c.pk for c in comments[::3]]).delete()
+    return [c for c in comments if c.pk % 3 != comments[0].pk % 3]
+
+
+def local_keys():
+    # LocMemCache has no way to list its keys but its own dictionary.
+    return set(caches["local"]._cache)
+
+
+def test_made_up_positions_fill_no_cache(client, board_with_gaps):
+    for query in made_up_positions(board_with_gaps):
+        response = client.get(LIST_URL, query)
+        assert response.status_code == 302
+    assert local_keys() == set()
+
+
+def test_made_up_positions_lead_to_pages_at_comments_ids(client, board_with_gaps):
+    ids = {str(comment.pk) for comment in board_with_gaps}
+    cached = set()
+    for query in made_up_positions(board_with_gaps)[:40]:
+        response = client.get(LIST_URL, query, follow=True)
+        assert response.status_code == 200
+        position = response.request["QUERY_STRING"].partition("=")[2]
+        assert position in ids | {"", "0"}
+        cached.add(position)
+    # The response and its list for each page shown, nothing more.
+    assert len(local_keys()) == 2 * len(cached)
+
+
+def test_made_up_positions_fill_no_shared_cache(client, board_with_gaps, shared_cache):
+    for query in made_up_positions(board_with_gaps):
+        client.get(LIST_URL, query)
+    redis = shared_cache._cache.get_client()
+    prefix = shared_cache.key_prefix
+    assert list(redis.scan_iter(f"{prefix}:*")) == []
+    assert local_keys() == set()
