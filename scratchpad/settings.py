@@ -163,8 +163,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Bounded by size: a page of long comments weighs a hundred short ones,
+        # and every worker keeps its own copy of what it serves. Each one uses
+        # at most LOCAL_CACHE_MB megabytes for pages on top of its own ~60 MB.
+        "BACKEND": "comments.locmem.SizedLocMemCache",
         "LOCATION": "pages",
+        "OPTIONS": {
+            "MAX_BYTES": env.int("LOCAL_CACHE_MB", default=32) * 1024 * 1024,
+            # The bytes are the bound that matters; this only keeps the
+            # number of keys of small pages from growing without end.
+            "MAX_ENTRIES": 5000,
+        },
     },
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":

@@ -20,7 +20,8 @@ from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import views
-from comments.caching import board_version, get_page, page_key
+from comments.caching import board_version, bump_board_version, get_page, page_key
+from comments.locmem import SizedLocMemCache
 from comments.models import Comment
 from comments.views import Listing
 
@@ -448,3 +449,92 @@ def test_made_up_positions_fill_no_shared_cache(client, board_with_gaps, shared_
     prefix = shared_cache.key_prefix
     assert list(redis.scan_iter(f"{prefix}:*")) == []
     assert local_keys() == set()
+
+
+def test_local_cache_keeps_under_its_size_in_bytes(client, settings):
+    # Comments as long as they may be, in markup that escaping lengthens:
+    # a page of them weighs about a megabyte.
+    comments = Comment.objects.bulk_create(
+        [Comment(content=("<&>" * 1400)[:4096]) for _ in range(200)]
+    )
+    bump_board_version()
+    max_bytes = 4 * 1024 * 1024
+    local = settings.CACHES["local"]
+    options = {**local.get("OPTIONS", {}), "MAX_BYTES": max_bytes}
+    settings.CACHES = {**settings.CACHES, "local": {**local, "OPTIONS": options}}
+    for comment in comments[1::10]:
+        assert client.get(LIST_URL, {"before": comment.pk}).status_code == 200
+        assert stored_bytes(caches["local"]) <= max_bytes
+    # The most recent pages are kept, up to the bound.
+    assert len(local_keys()) >= 2
+    latest = page_key(board_version(), "page", LIST_URL, f"before={comment.pk}")
+    assert caches["local"].get(latest) is not None
+
+
+def stored_bytes(cache):
+    return sum(len(value) for value in cache._cache.values())
+
+
+@pytest.fixture
+def sized_cache():
+    cache = SizedLocMemCache(
+        f"test-{uuid.uuid4().hex}", {"OPTIONS": {"MAX_BYTES": 10_000}}
+    )
+    yield cache
+    cache.clear()
+
+
+def test_sized_cache_drops_the_least_recently_used_beyond_its_bytes(sized_cache):
+    for n in range(5):
+        sized_cache.set(f"page{n}", b"x" * 3000)
+        assert sized_cache.total_bytes == stored_bytes(sized_cache)
+        assert sized_cache.total_bytes <= 10_000
+    assert sized_cache.get("page0") is None
+    assert sized_cache.get("page1") is None
+    assert sized_cache.get("page4") == b"x" * 3000
+
+
+def test_sized_cache_keeps_what_was_read_lately(sized_cache):
+    for n in range(3):
+        sized_cache.set(f"page{n}", b"x" * 3000)
+    sized_cache.get("page0")
+    sized_cache.set("page3", b"x" * 3000)
+    assert sized_cache.get("page0") is not None
+    assert sized_cache.get("page1") is None
+
+
+def test_sized_cache_does_not_keep_a_value_bigger_than_its_bound(sized_cache):
+    sized_cache.set("small", b"x" * 100)
+    sized_cache.set("huge", b"x" * 20_000)
+    assert sized_cache.get("huge") is None
+    assert sized_cache.get("small") == b"x" * 100
+
+
+def test_sized_cache_counts_a_replaced_or_deleted_value_once(sized_cache):
+    sized_cache.set("page", b"x" * 3000)
+    sized_cache.set("page", b"x" * 1000)
+    sized_cache.set("counter", 1)
+    sized_cache.incr("counter", 10**100)
+    assert sized_cache.total_bytes == stored_bytes(sized_cache)
+    sized_cache.delete("page")
+    sized_cache.delete("counter")
+    assert sized_cache.total_bytes == 0
+    sized_cache.set("page", b"x" * 3000)
+    sized_cache.clear()
+    assert sized_cache.total_bytes == 0
+
+
+def test_sized_cache_forgets_the_size_of_an_expired_value(sized_cache):
+    sized_cache.set("page", b"x" * 3000, timeout=-1)
+    assert sized_cache.get("page") is None
+    assert sized_cache.total_bytes == 0
+
+
+def test_sized_cache_still_bounds_the_number_of_entries():
+    cache = SizedLocMemCache(
+        f"test-{uuid.uuid4().hex}", {"OPTIONS": {"MAX_ENTRIES": 10}}
+    )
+    for n in range(100):
+        cache.set(f"page{n}", n)
+    assert len(cache._cache) <= 10
+    assert cache.total_bytes == stored_bytes(cache)
