@@ -7,6 +7,8 @@ page shows, and reads the page again.
 import datetime
 import io
 import socket
+import threading
+import time
 import uuid
 
 import pytest
@@ -19,7 +21,7 @@ from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments import views
+from comments import caching, views
 from comments.caching import board_version, bump_board_version, get_page, page_key
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
@@ -314,6 +316,97 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
     response = client.post(CREATE_URL, {"content": "Posted with no cache"}, follow=True)
     assertContains(response, "Posted with no cache")
     assertContains(response, "What bob said first")
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_not_paused(monkeypatch):
+    # A pause is for the whole process: one test's must not reach the next.
+    monkeypatch.setattr(caching, "_shared_cache_paused_until", 0.0)
+
+
+class SilentServer:
+    """A TCP server that accepts every connection and never says a word, as
+    a Redis that hangs; counts the connections it was sent."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.05)
+        self.port = self.socket.getsockname()[1]
+        self.connections = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                self.connections.append(self.socket.accept()[0])
+            except TimeoutError:
+                continue
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(5)
+        for accepted in self.connections:
+            accepted.close()
+        self.socket.close()
+
+
+@pytest.fixture
+def hung_cache(settings):
+    """Redis as the shared cache at a server that never answers, with the
+    timeouts settings.py gives CACHE_URL's Redis."""
+    server = SilentServer()
+    use_redis(
+        settings,
+        f"redis://127.0.0.1:{server.port}/0",
+        OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+    )
+    yield server
+    server.close()
+
+
+def timed_get(client, *args):
+    started = time.monotonic()
+    response = client.get(*args)
+    return response, time.monotonic() - started
+
+
+def test_a_hung_shared_cache_costs_a_page_one_timeout(client, comment, hung_cache):
+    response, elapsed = timed_get(client, LIST_URL)
+    assertContains(response, "What bob said first")
+    # One socket timeout of a second, not one for each use of the cache.
+    assert elapsed < 1.5
+    assert len(hung_cache.connections) == 1
+
+
+def test_after_a_timeout_pages_do_not_wait_on_the_shared_cache(
+    client, make_comments, hung_cache
+):
+    comments = make_comments(120)
+    client.get(LIST_URL)
+    # Pages this process has not cached yet, which only Redis could hold.
+    for comment in comments[1:100:20]:
+        response, elapsed = timed_get(client, LIST_URL, {"before": comment.pk})
+        assert response.status_code == 200
+        assert elapsed < 0.5
+    assert len(hung_cache.connections) == 1
+
+
+def test_the_shared_cache_is_tried_again_after_the_pause(
+    client, make_comments, hung_cache, monkeypatch
+):
+    comments = make_comments(120)
+    client.get(LIST_URL)
+    monkeypatch.setattr(
+        caching,
+        "_shared_cache_paused_until",
+        time.monotonic() - 1,
+    )
+    response, elapsed = timed_get(client, LIST_URL, {"before": comments[60].pk})
+    assert response.status_code == 200
+    assert len(hung_cache.connections) == 2
+    assert 1 <= elapsed < 1.5
 
 
 @pytest.fixture
