@@ -10,6 +10,7 @@ programs are installed (.ci/mariadb).
 import os
 import re
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -309,3 +310,39 @@ def test_the_site_works_again_once_a_frozen_database_thaws(
     while browser.get(url + HEALTHZ_URL).status != 200:
         assert time.monotonic() < deadline
     assert browser.get(url + LIST_URL).status == 200
+
+
+@pytest.fixture
+def silent_port():
+    """A port that takes connections (the kernel's backlog) and never says a
+    word, as a Redis that hangs."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        yield silent.getsockname()[1]
+
+
+def test_a_redis_that_hangs_costs_one_page_a_second_and_the_next_nothing(
+    shared_database_url, start_app_server, silent_port
+):
+    comments = Comment.objects.bulk_create(
+        [Comment(content=f"Comment number {n}") for n in range(120)]
+    )
+    server = start_app_server(
+        shared_database_url, CACHE_URL=f"redis://127.0.0.1:{silent_port}/0"
+    )
+    browser = Browser()
+    response, first = timed_get(browser, server.url + LIST_URL)
+    assert response.status == 200
+    # One socket timeout (a second), not one for each use of the cache.
+    assert first < 1.5
+    # Pages the worker has not rendered yet, which only Redis could hold.
+    later = []
+    for comment in comments[1:100:10]:
+        response, elapsed = timed_get(
+            browser, f"{server.url}{LIST_URL}?before={comment.pk}"
+        )
+        assert response.status == 200
+        later.append(elapsed)
+    assert max(later) < 0.5
+    print(f"\nhung Redis: first page {first:.2f} s, then at most {max(later):.2f} s")
