@@ -389,7 +389,9 @@ def test_after_a_timeout_pages_do_not_wait_on_the_shared_cache(
     for comment in comments[1:100:20]:
         response, elapsed = timed_get(client, LIST_URL, {"before": comment.pk})
         assert response.status_code == 200
-        assert elapsed < 0.5
+        # Less than a socket timeout, even on a busy machine.
+        assert elapsed < 0.9
+    # Not even a connection tried.
     assert len(hung_cache.connections) == 1
 
 

@@ -344,5 +344,6 @@ def test_a_redis_that_hangs_costs_one_page_a_second_and_the_next_nothing(
         )
         assert response.status == 200
         later.append(elapsed)
-    assert max(later) < 0.5
+    # Less than a socket timeout, even on a busy machine.
+    assert max(later) < 0.9
     print(f"\nhung Redis: first page {first:.2f} s, then at most {max(later):.2f} s")
