@@ -66,12 +66,11 @@ def get_page(before: int | None = None, after: int | None = None) -> Page:
             # Nothing lies that way (the link outlived the comments it
             # pointed at): the nearest page is the latest.
             return Page([], redirect_url=list_url())
+        # after=0, the oldest page, has nothing before it.
         has_older = named
-        if not named:
+        if not named and after != 0:
             older = ids.filter(pk__lt=after).order_by("-pk").first()
-            has_older = older is not None
-            if after != 0:
-                redirect_url = list_url(after=older if has_older else 0)
+            redirect_url = list_url(after=0 if older is None else older)
     else:
         if before is not None:
             comments = comments.filter(pk__lte=before)
