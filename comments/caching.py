@@ -29,6 +29,7 @@ without it they show once the pages kept expire (the cache's TIMEOUT).
 
 import logging
 import secrets
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
@@ -106,6 +107,14 @@ def page_key(version: str, *parts) -> str:
 # saves work: without it every page is rendered, and nothing is refused.
 CACHE_ERRORS = (RedisError, OSError)
 
+# After a shared cache fails (a timeout, a refused connection), this process
+# renders pages without it for this long before it tries again: a Redis that
+# hangs costs one request its socket timeout, and the next ones nothing.
+SHARED_CACHE_PAUSE_SECONDS = 30
+
+# When this process may try the shared cache again (time.monotonic()).
+_shared_cache_paused_until = 0.0
+
 
 def get_page(key: str):
     page = caches["local"].get(key)
@@ -113,7 +122,7 @@ def get_page(key: str):
         try:
             page = cache.get(key)
         except CACHE_ERRORS as error:
-            logger.warning("Page cache unavailable, rendering the page: %s", error)
+            _pause_shared_cache(error)
             return None
         if page is not None:
             caches["local"].set(key, page)
@@ -126,12 +135,26 @@ def set_page(key: str, value) -> None:
         try:
             cache.set(key, value)
         except CACHE_ERRORS as error:
-            logger.warning("Page cache unavailable, page not shared: %s", error)
+            _pause_shared_cache(error)
 
 
 def _shared_cache() -> bool:
-    """Whether the default cache is one other processes see (CACHE_URL)."""
-    return not isinstance(caches["default"], LocMemCache)
+    """Whether the default cache is one other processes see (CACHE_URL),
+    and has not failed in the last SHARED_CACHE_PAUSE_SECONDS."""
+    return (
+        not isinstance(caches["default"], LocMemCache)
+        and time.monotonic() >= _shared_cache_paused_until
+    )
+
+
+def _pause_shared_cache(error: Exception) -> None:
+    global _shared_cache_paused_until
+    _shared_cache_paused_until = time.monotonic() + SHARED_CACHE_PAUSE_SECONDS
+    logger.warning(
+        "Page cache unavailable, rendering pages without it for %s s: %s",
+        SHARED_CACHE_PAUSE_SECONDS,
+        error,
+    )
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="comments.caching.comment_saved")

@@ -7,6 +7,7 @@ from the environment (or a ``.env`` file beside ``manage.py``); see
 off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,6 +142,26 @@ DATABASES = {
 # a fresh connect instead of "MySQL server has gone away" for a visitor.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# How long a request waits for each reply of MySQL/MariaDB before it fails
+# (503), in seconds: a page's queries take milliseconds, and the slowest of
+# the site's, the admin's search of every comment's text, well under a
+# second at a hundred thousand comments. Connecting gives up after 2 s, and
+# a request on a kept connection may wait for both (Django pings it first),
+# so a database that hangs fails a page, and /healthz, within about 4 s.
+# Management commands wait as long as it takes unless DATABASE_TIMEOUT is
+# set: a migration altering a large table, or an import, may run one
+# statement for minutes, and a client that stops waiting leaves the server
+# to finish a change that Django then records as failed.
+RUNNING_COMMAND = Path(getattr(sys, "argv", [""])[0]).name in {
+    "manage.py",
+    "django-admin",
+}
+DATABASE_TIMEOUT = env.int("DATABASE_TIMEOUT", default=0 if RUNNING_COMMAND else 2)
+DATABASE_TIMEOUTS = (
+    {"read_timeout": DATABASE_TIMEOUT, "write_timeout": DATABASE_TIMEOUT}
+    if DATABASE_TIMEOUT
+    else {}
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {
         # MySQL's "utf8" holds at most three bytes a character: emoji and
@@ -151,8 +172,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
         # over-long or invalid value is an error, never silently cut.
         "init_command": "SET sql_mode='STRICT_TRANS_TABLES'",
         # A database that does not answer fails a request (and /healthz)
-        # within seconds rather than holding a worker.
-        "connect_timeout": 10,
+        # within seconds rather than holding a worker until gunicorn kills
+        # it: see DATABASE_TIMEOUT above.
+        "connect_timeout": 2,
+        **DATABASE_TIMEOUTS,
         # Options in the URL's query string (ssl_mode=...) take precedence.
         **DATABASES["default"].get("OPTIONS", {}),
     }
@@ -172,8 +195,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Bounded by size: a page of long comments weighs a hundred short ones,
+        # and every worker keeps its own copy of what it serves. Each one uses
+        # at most LOCAL_CACHE_MB megabytes for pages on top of its own ~60 MB.
+        "BACKEND": "comments.locmem.SizedLocMemCache",
         "LOCATION": "pages",
+        "OPTIONS": {
+            "MAX_BYTES": env.int("LOCAL_CACHE_MB", default=32) * 1024 * 1024,
+            # The bytes are the bound that matters; this only keeps the
+            # number of keys of small pages from growing without end.
+            "MAX_ENTRIES": 5000,
+        },
     },
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":

@@ -7,6 +7,8 @@ page shows, and reads the page again.
 import datetime
 import io
 import socket
+import threading
+import time
 import uuid
 
 import pytest
@@ -20,8 +22,9 @@ from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments import views
-from comments.caching import board_version, get_page, page_key
+from comments import caching, views
+from comments.caching import board_version, bump_board_version, get_page, page_key
+from comments.locmem import SizedLocMemCache
 from comments.models import Comment
 from comments.views import Listing
 
@@ -385,6 +388,99 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
     assertContains(response, "What bob said first")
 
 
+@pytest.fixture(autouse=True)
+def _shared_cache_not_paused(monkeypatch):
+    # A pause is for the whole process: one test's must not reach the next.
+    monkeypatch.setattr(caching, "_shared_cache_paused_until", 0.0)
+
+
+class SilentServer:
+    """A TCP server that accepts every connection and never says a word, as
+    a Redis that hangs; counts the connections it was sent."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.05)
+        self.port = self.socket.getsockname()[1]
+        self.connections = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                self.connections.append(self.socket.accept()[0])
+            except TimeoutError:
+                continue
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(5)
+        for accepted in self.connections:
+            accepted.close()
+        self.socket.close()
+
+
+@pytest.fixture
+def hung_cache(settings):
+    """Redis as the shared cache at a server that never answers, with the
+    timeouts settings.py gives CACHE_URL's Redis."""
+    server = SilentServer()
+    use_redis(
+        settings,
+        f"redis://127.0.0.1:{server.port}/0",
+        OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+    )
+    yield server
+    server.close()
+
+
+def timed_get(client, *args):
+    started = time.monotonic()
+    response = client.get(*args)
+    return response, time.monotonic() - started
+
+
+def test_a_hung_shared_cache_costs_a_page_one_timeout(client, comment, hung_cache):
+    response, elapsed = timed_get(client, LIST_URL)
+    assertContains(response, "What bob said first")
+    # One socket timeout of a second, not one for each use of the cache.
+    assert elapsed < 1.5
+    assert len(hung_cache.connections) == 1
+
+
+def test_after_a_timeout_pages_do_not_wait_on_the_shared_cache(
+    client, make_comments, hung_cache
+):
+    comments = make_comments(120)
+    client.get(LIST_URL)
+    # Pages this process has not cached yet, which only Redis could hold.
+    for comment in comments[1:100:20]:
+        response, elapsed = timed_get(client, LIST_URL, {"before": comment.pk})
+        assert response.status_code == 200
+        # Less than a socket timeout, even on a busy machine.
+        assert elapsed < 0.9
+    # Not even a connection tried.
+    assert len(hung_cache.connections) == 1
+
+
+def test_the_shared_cache_is_tried_again_after_the_pause(
+    client, make_comments, hung_cache, monkeypatch
+):
+    comments = make_comments(120)
+    client.get(LIST_URL)
+    monkeypatch.setattr(
+        caching,
+        "_shared_cache_paused_until",
+        time.monotonic() - 1,
+    )
+    response, elapsed = timed_get(client, LIST_URL, {"before": comments[60].pk})
+    assert response.status_code == 200
+    assert len(hung_cache.connections) == 2
+    assert 1 <= elapsed < 1.5
+
+
 @pytest.fixture
 def shared_cache(settings, redis_server):
     """The tests' own Redis as the shared cache, under a key prefix of this
@@ -518,3 +614,143 @@ def test_a_bulk_write_is_in_one_transaction_with_the_pages_version(write, bob):
         write(comment)
     assert board_version() != version
     assert in_transaction and all(in_transaction)
+
+
+def made_up_positions(comments, count=300):
+    """What an attacker asks for: ids no comment has, between and beyond
+    the comments', each once."""
+    taken = {comment.pk for comment in comments}
+    gaps = [n for n in range(1, max(taken) + 10) if n not in taken]
+    huge = [10**18 - n for n in range(count - len(gaps))]
+    return [{"before": n} for n in gaps + huge]
+
+
+@pytest.fixture
+def board_with_gaps(make_comments):
+    """120 comments, every third deleted: ids that are no comment's."""
+    comments = make_comments(120)
+    Comment.objects.filter(pk__in=[c.pk for c in comments[::3]]).delete()
+    return [c for c in comments if c.pk % 3 != comments[0].pk % 3]
+
+
+def local_keys():
+    # LocMemCache has no way to list its keys but its own dictionary.
+    return set(caches["local"]._cache)
+
+
+def test_made_up_positions_fill_no_cache(client, board_with_gaps):
+    for query in made_up_positions(board_with_gaps):
+        response = client.get(LIST_URL, query)
+        assert response.status_code == 302
+    assert local_keys() == set()
+
+
+def test_made_up_positions_lead_to_pages_at_comments_ids(client, board_with_gaps):
+    ids = {str(comment.pk) for comment in board_with_gaps}
+    cached = set()
+    for query in made_up_positions(board_with_gaps)[:40]:
+        response = client.get(LIST_URL, query, follow=True)
+        assert response.status_code == 200
+        position = response.request["QUERY_STRING"].partition("=")[2]
+        assert position in ids | {"", "0"}
+        cached.add(position)
+    # The response and its list for each page shown, nothing more.
+    assert len(local_keys()) == 2 * len(cached)
+
+
+def test_made_up_positions_fill_no_shared_cache(client, board_with_gaps, shared_cache):
+    for query in made_up_positions(board_with_gaps):
+        client.get(LIST_URL, query)
+    redis = shared_cache._cache.get_client()
+    prefix = shared_cache.key_prefix
+    assert list(redis.scan_iter(f"{prefix}:*")) == []
+    assert local_keys() == set()
+
+
+def test_local_cache_keeps_under_its_size_in_bytes(client, settings):
+    # Comments as long as they may be, in markup that escaping lengthens:
+    # a page of them weighs about a megabyte.
+    comments = Comment.objects.bulk_create(
+        [Comment(content=("<&>" * 1400)[:4096]) for _ in range(200)]
+    )
+    bump_board_version()
+    max_bytes = 4 * 1024 * 1024
+    local = settings.CACHES["local"]
+    options = {**local.get("OPTIONS", {}), "MAX_BYTES": max_bytes}
+    settings.CACHES = {**settings.CACHES, "local": {**local, "OPTIONS": options}}
+    for comment in comments[1::10]:
+        assert client.get(LIST_URL, {"before": comment.pk}).status_code == 200
+        assert stored_bytes(caches["local"]) <= max_bytes
+    # The most recent pages are kept, up to the bound.
+    assert len(local_keys()) >= 2
+    latest = page_key(board_version(), "page", LIST_URL, f"before={comment.pk}")
+    assert caches["local"].get(latest) is not None
+
+
+def stored_bytes(cache):
+    return sum(len(value) for value in cache._cache.values())
+
+
+@pytest.fixture
+def sized_cache():
+    cache = SizedLocMemCache(
+        f"test-{uuid.uuid4().hex}", {"OPTIONS": {"MAX_BYTES": 10_000}}
+    )
+    yield cache
+    cache.clear()
+
+
+def test_sized_cache_drops_the_least_recently_used_beyond_its_bytes(sized_cache):
+    for n in range(5):
+        sized_cache.set(f"page{n}", b"x" * 3000)
+        assert sized_cache.total_bytes == stored_bytes(sized_cache)
+        assert sized_cache.total_bytes <= 10_000
+    assert sized_cache.get("page0") is None
+    assert sized_cache.get("page1") is None
+    assert sized_cache.get("page4") == b"x" * 3000
+
+
+def test_sized_cache_keeps_what_was_read_lately(sized_cache):
+    for n in range(3):
+        sized_cache.set(f"page{n}", b"x" * 3000)
+    sized_cache.get("page0")
+    sized_cache.set("page3", b"x" * 3000)
+    assert sized_cache.get("page0") is not None
+    assert sized_cache.get("page1") is None
+
+
+def test_sized_cache_does_not_keep_a_value_bigger_than_its_bound(sized_cache):
+    sized_cache.set("small", b"x" * 100)
+    sized_cache.set("huge", b"x" * 20_000)
+    assert sized_cache.get("huge") is None
+    assert sized_cache.get("small") == b"x" * 100
+
+
+def test_sized_cache_counts_a_replaced_or_deleted_value_once(sized_cache):
+    sized_cache.set("page", b"x" * 3000)
+    sized_cache.set("page", b"x" * 1000)
+    sized_cache.set("counter", 1)
+    sized_cache.incr("counter", 10**100)
+    assert sized_cache.total_bytes == stored_bytes(sized_cache)
+    sized_cache.delete("page")
+    sized_cache.delete("counter")
+    assert sized_cache.total_bytes == 0
+    sized_cache.set("page", b"x" * 3000)
+    sized_cache.clear()
+    assert sized_cache.total_bytes == 0
+
+
+def test_sized_cache_forgets_the_size_of_an_expired_value(sized_cache):
+    sized_cache.set("page", b"x" * 3000, timeout=-1)
+    assert sized_cache.get("page") is None
+    assert sized_cache.total_bytes == 0
+
+
+def test_sized_cache_still_bounds_the_number_of_entries():
+    cache = SizedLocMemCache(
+        f"test-{uuid.uuid4().hex}", {"OPTIONS": {"MAX_ENTRIES": 10}}
+    )
+    for n in range(100):
+        cache.set(f"page{n}", n)
+    assert len(cache._cache) <= 10
+    assert cache.total_bytes == stored_bytes(cache)

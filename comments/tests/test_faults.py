@@ -7,7 +7,10 @@ MySQL-marked: CI runs them in its MariaDB run, where the MariaDB server's
 programs are installed (.ci/mariadb).
 """
 
+import os
 import re
+import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -247,3 +250,100 @@ def test_sixteen_clients_posting_and_reading_get_no_errors_and_lose_no_post(
         f"{len(statuses)} requests ({posts} posts), 0 errors, "
         f"{len(stored)} comments stored = {len(traffic.acknowledged)} acknowledged"
     )
+
+
+def timed_get(browser, url):
+    started = time.monotonic()
+    response = browser.get(url)
+    return response, time.monotonic() - started
+
+
+@pytest.fixture
+def frozen(own_mariadb):
+    """Freezes the test's own mariadbd, as a server that hangs: connections
+    and queries get no answer, nothing is refused. Thawed afterwards."""
+    paused = []
+
+    def freeze():
+        os.kill(own_mariadb.process.pid, signal.SIGSTOP)
+        paused.append(own_mariadb.process.pid)
+
+    yield freeze
+    for pid in paused:
+        os.kill(pid, signal.SIGCONT)
+
+
+# What a request may wait for a database that hangs: a ping of a kept
+# connection, then a new connection (settings.DATABASE_TIMEOUT).
+FROZEN_DATABASE_SECONDS = 5
+
+
+def test_a_database_that_hangs_fails_healthz_and_pages_within_seconds(
+    site_on_own_mariadb, frozen
+):
+    url = site_on_own_mariadb.url
+    browser = Browser()
+    # Both workers hold a kept connection, as on a site in use.
+    for _ in range(6):
+        assert browser.get(url + HEALTHZ_URL).status == 200
+        assert browser.get(url + LIST_URL).status == 200
+    frozen()
+    timings = []
+    for path in [HEALTHZ_URL, LIST_URL, HEALTHZ_URL, LIST_URL, HEALTHZ_URL]:
+        response, elapsed = timed_get(browser, url + path)
+        timings.append((path, response.status, round(elapsed, 1)))
+        assert response.status == 503, response.text
+        assert elapsed < FROZEN_DATABASE_SECONDS, timings
+    print(f"\nfrozen database: {timings}")
+
+
+def test_the_site_works_again_once_a_frozen_database_thaws(
+    own_mariadb, site_on_own_mariadb, frozen
+):
+    url = site_on_own_mariadb.url
+    browser = Browser()
+    assert browser.get(url + LIST_URL).status == 200
+    frozen()
+    assert browser.get(url + HEALTHZ_URL).status == 503
+    os.kill(own_mariadb.process.pid, signal.SIGCONT)
+    deadline = time.monotonic() + RECOVERY_SECONDS
+    while browser.get(url + HEALTHZ_URL).status != 200:
+        assert time.monotonic() < deadline
+    assert browser.get(url + LIST_URL).status == 200
+
+
+@pytest.fixture
+def silent_port():
+    """A port that takes connections (the kernel's backlog) and never says a
+    word, as a Redis that hangs."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        yield silent.getsockname()[1]
+
+
+def test_a_redis_that_hangs_costs_one_page_a_second_and_the_next_nothing(
+    shared_database_url, start_app_server, silent_port
+):
+    comments = Comment.objects.bulk_create(
+        [Comment(content=f"Comment number {n}") for n in range(120)]
+    )
+    server = start_app_server(
+        shared_database_url, CACHE_URL=f"redis://127.0.0.1:{silent_port}/0"
+    )
+    browser = Browser()
+    response, first = timed_get(browser, server.url + LIST_URL)
+    assert response.status == 200
+    # One socket timeout (a second), not one for each use of the cache.
+    assert first < 1.5
+    # Pages the worker has not rendered yet, which only Redis could hold.
+    later = []
+    for comment in comments[1:100:10]:
+        response, elapsed = timed_get(
+            browser, f"{server.url}{LIST_URL}?before={comment.pk}"
+        )
+        assert response.status == 200
+        later.append(elapsed)
+    # Less than a socket timeout, even on a busy machine.
+    assert max(later) < 0.9
+    print(f"\nhung Redis: first page {first:.2f} s, then at most {max(later):.2f} s")

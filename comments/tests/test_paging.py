@@ -107,13 +107,44 @@ class TestOlderAndNewerPages:
         comments = make_comments(60)
         gone = comments[30]
         Comment.objects.filter(pk=gone.pk).delete()
-        response = client.get(LIST_URL, {"before": gone.pk})
+        response = client.get(LIST_URL, {"before": gone.pk}, follow=True)
+        # By way of the address the site's own links give that page.
+        assert response.redirect_chain == [(list_url(before=comments[31].pk), 302)]
         assert comment_ids(response) == ids(comments[:30])
+
+    def test_after_a_deleted_id_shows_the_comments_after_it(
+        self, client, make_comments
+    ):
+        comments = make_comments(120)
+        gone = comments[30]
+        Comment.objects.filter(pk=gone.pk).delete()
+        response = client.get(LIST_URL, {"after": gone.pk}, follow=True)
+        assert response.redirect_chain == [(list_url(after=comments[29].pk), 302)]
+        assert comment_ids(response) == ids(comments[31:81])
+
+    def test_after_an_id_older_than_every_comment_is_the_oldest_page(
+        self, client, make_comments
+    ):
+        comments = make_comments(60)
+        Comment.objects.filter(pk=comments[0].pk).delete()
+        response = client.get(LIST_URL, {"after": comments[0].pk}, follow=True)
+        assert response.redirect_chain == [(list_url(after=0), 302)]
+        assert comment_ids(response) == ids(comments[1:51])
+
+    def test_permalink_after_a_deleted_comment_leads_to_the_page_starting_at_it(
+        self, client, make_comments
+    ):
+        comments = make_comments(120)
+        Comment.objects.filter(pk=comments[9].pk).delete()
+        old = comments[10]
+        response = client.get(old.get_absolute_url(), follow=True)
+        assert comment_ids(response)[0] == old.pk
+        assert len(comment_ids(response)) == 50
 
     def test_before_a_huge_id_shows_the_latest_page(self, client, make_comments):
         comments = make_comments(51)
-        response = client.get(LIST_URL, {"before": 10**30})
-        assert response.status_code == 200
+        response = client.get(LIST_URL, {"before": 10**30}, follow=True)
+        assert response.redirect_chain == [(LIST_URL, 302)]
         assert comment_ids(response) == ids(comments[1:])
         assertNotContains(response, "Newer comments")
 
