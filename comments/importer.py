@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from .caching import bump_board_version
 from .hashers import UnusableHash, WerkzeugHash
 from .models import Comment, ImportedComment
 
@@ -363,6 +364,10 @@ def import_flask_database(
         _import_comments(
             source, user_ids, source_timezone, report, not dry_run, progress
         )
+        if not dry_run and report.comments_imported:
+            # Once, as the last write before the commit: the version's row
+            # is locked from here to the commit, and posts wait for it.
+            bump_board_version()
     return report
 
 
@@ -481,7 +486,7 @@ def _import_comments(source, user_ids, zone, report, write, progress):
             # The times the source recorded, not auto_now_add's present, in
             # the insert itself: nothing depends on the database giving the
             # new rows' ids back, which MySQL does not.
-            Comment.objects.bulk_create_keeping_times(comments)
+            Comment.objects.bulk_create_keeping_times(comments, replace_version=False)
             ImportedComment.objects.bulk_create(
                 ImportedComment(source=identity, source_id=source_id)
                 for source_id in source_ids

@@ -34,7 +34,7 @@ class CommentQuerySet(models.QuerySet):
 
     bulk_create.alters_data = True
 
-    def bulk_create_keeping_times(self, objs) -> None:
+    def bulk_create_keeping_times(self, objs, *, replace_version=True) -> None:
         """Insert comments that bring their own ``posted``, kept as it is
         (None stays NULL: said at an unknown time) rather than stamped with
         the present, as bulk_create() does: comments from before this site.
@@ -42,6 +42,11 @@ class CommentQuerySet(models.QuerySet):
         One INSERT per batch and nothing read back, so it works the same
         where the database gives no ids back from a bulk insert (MySQL): the
         comments are left without their pk.
+
+        A caller that writes many batches in one transaction of its own (the
+        importer) passes ``replace_version=False`` and replaces the pages'
+        version once, last: the version's row stays locked from its update
+        until the commit, and every post on the site waits for it meanwhile.
         """
         objs = list(objs)
         if not objs:
@@ -68,7 +73,8 @@ class CommentQuerySet(models.QuerySet):
                     raw=True,
                     using=self.db,
                 )
-            _pages_changed()
+            if replace_version:
+                _pages_changed()
 
     bulk_create_keeping_times.alters_data = True
 

@@ -22,7 +22,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from werkzeug.security import generate_password_hash
 
 from comments.importer import BATCH_SIZE, FlaskSource, import_flask_database
-from comments.models import Comment, ImportedComment
+from comments.models import BoardVersion, Comment, ImportedComment
 
 from .factories import UserFactory
 from .fast_hashers import fast_production_hashers
@@ -788,6 +788,30 @@ class TestLargeImports:
         contents = imported_contents()
         assert len(contents) == BATCH_SIZE * 2 + 3
         assert contents == [f"comment {n}" for n in range(BATCH_SIZE * 2 + 3)]
+
+    def test_the_pages_version_is_written_once_after_every_comment(self, many):
+        # Its row stays locked from its write to the import's commit, and
+        # every post on the site waits for it meanwhile: last, not per batch.
+        version_table = BoardVersion._meta.db_table
+        writes = []
+
+        def record(execute, sql, params, many, context):
+            if sql.startswith(("INSERT", "UPDATE")):
+                table = next(
+                    (t for t in (Comment._meta.db_table, version_table) if t in sql),
+                    None,
+                )
+                if table:
+                    writes.append(table)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            run_import(many.url)
+        # Three batches of comments at least (SQLite's limit on a query's
+        # parameters cuts them smaller), then the version once.
+        assert writes.count(Comment._meta.db_table) >= 3
+        assert writes.count(version_table) == 1
+        assert writes[-1] == version_table
 
     def test_interrupted_import_leaves_nothing(self, many):
         def interrupt(done, total):
