@@ -1,3 +1,4 @@
+import contextlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -388,12 +389,30 @@ def csrf_failure(request, reason=""):
 
     Usually a form left open past a login, a logout or a cookie's expiry;
     reloading gets a fresh token. Django logs the reason. A comment's text
-    is shown to be copied: the browser that sent it typed it.
+    is shown to be copied when it came from one of the site's own pages:
+    the browser that sent it typed it. Sent from another site, it is not
+    shown, or any site could make this one display words of its choosing.
     """
-    try:
-        unsent_text = drafts.posted_text(request)
-    except (OSError, ValueError, SuspiciousOperation, MultiPartParserError):
-        # A body that cannot be read (cut off, too big, malformed): the
-        # page itself must still answer.
-        unsent_text = None
+    unsent_text = None
+    # A body that cannot be read (cut off, too big, malformed): the page
+    # itself must still answer.
+    with contextlib.suppress(
+        OSError, ValueError, SuspiciousOperation, MultiPartParserError
+    ):
+        if _sent_from_this_site(request, reason):
+            unsent_text = drafts.posted_text(request)
     return render(request, "403_csrf.html", {"unsent_text": unsent_text}, status=403)
+
+
+# How CsrfViewMiddleware's reasons begin when the request came from another
+# origin, rather than with a stale token.
+FOREIGN_ORIGIN_REASONS = ("Origin checking failed", "Referer checking failed")
+
+
+def _sent_from_this_site(request, reason) -> bool:
+    if reason.startswith(FOREIGN_ORIGIN_REASONS):
+        return False
+    # Browsers say where a request comes from (Fetch Metadata); one that
+    # says nothing is an old browser or not a browser, and had the token
+    # checks only.
+    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"

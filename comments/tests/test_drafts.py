@@ -227,6 +227,33 @@ class TestExpiredForm:
         )
         assert Comment.objects.count() == 0
 
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"HTTP_ORIGIN": "https://elsewhere.example"},
+            {"HTTP_SEC_FETCH_SITE": "cross-site"},
+            {"HTTP_SEC_FETCH_SITE": "same-site"},
+        ],
+        ids=["other-origin", "cross-site", "same-site"],
+    )
+    def test_text_sent_from_another_site_is_not_shown(self, stale_client, headers):
+        response = stale_client.post(
+            CREATE_URL, {"content": "Call 555-0100 to unlock your account"}, **headers
+        )
+        assertContains(response, "Form expired", status_code=403)
+        assertNotContains(response, "555-0100", status_code=403)
+        assertNotContains(response, "<textarea", status_code=403)
+        assert Comment.objects.count() == 0
+
+    def test_text_from_the_sites_own_page_is_shown(self, stale_client):
+        response = stale_client.post(
+            CREATE_URL,
+            {"content": "Words typed here"},
+            HTTP_SEC_FETCH_SITE="same-origin",
+            HTTP_ORIGIN="http://testserver",
+        )
+        assertContains(response, "\nWords typed here</textarea>", status_code=403)
+
     def test_an_edits_text_is_shown_too(self, stale_client, bob):
         comment = CommentFactory(commenter=bob, content="Frist post")
         response = stale_client.post(edit_url(comment), {"content": "First post"})
