@@ -18,6 +18,12 @@ if DOTENV.is_file():
 
 wsgi_app = "scratchpad.wsgi:application"
 
+# A request gives up on a database that stops answering after 2 s rather
+# than hold a worker until it is killed (scratchpad/settings.py). Set here,
+# for the workers alone: management commands must wait for a long
+# migration. Read by the settings, which the workers load after this file.
+os.environ.setdefault("DATABASE_TIMEOUT", "2")
+
 # 127.0.0.1 suits a proxy on the same machine; HOST=0.0.0.0 listens on every
 # interface (for a load balancer elsewhere).
 bind = [f"{env('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}"]

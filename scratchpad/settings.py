@@ -7,7 +7,6 @@ from the environment (or a ``.env`` file beside ``manage.py``); see
 off unless asked for, and a missing ``SECRET_KEY`` is an error then.
 """
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -142,21 +141,18 @@ DATABASES = {
 # a fresh connect instead of "MySQL server has gone away" for a visitor.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# How long a request waits for each reply of MySQL/MariaDB before it fails
-# (503), in seconds: a page's queries take milliseconds, and the slowest of
-# the site's, the admin's search of every comment's text, well under a
-# second at a hundred thousand comments. Connecting gives up after 2 s, and
-# a request on a kept connection may wait for both (Django pings it first),
-# so a database that hangs fails a page, and /healthz, within about 4 s.
-# Management commands wait as long as it takes unless DATABASE_TIMEOUT is
-# set: a migration altering a large table, or an import, may run one
+# How long to wait for each reply of MySQL/MariaDB before failing, in
+# seconds; 0 waits as long as it takes. The web process waits 2 s
+# (gunicorn.conf.py sets it for its workers): a page's queries take
+# milliseconds, and the slowest of the site's, the admin's search of every
+# comment's text, well under a second at a hundred thousand comments.
+# Connecting gives up after 2 s, and a request on a kept connection may wait
+# for both (Django pings it first), so a database that hangs fails a page,
+# and /healthz, within about 4 s. Anything else (migrate, the importer,
+# createsuperuser) waits: a migration altering a large table may run one
 # statement for minutes, and a client that stops waiting leaves the server
 # to finish a change that Django then records as failed.
-RUNNING_COMMAND = Path(getattr(sys, "argv", [""])[0]).name in {
-    "manage.py",
-    "django-admin",
-}
-DATABASE_TIMEOUT = env.int("DATABASE_TIMEOUT", default=0 if RUNNING_COMMAND else 2)
+DATABASE_TIMEOUT = env.int("DATABASE_TIMEOUT", default=0)
 DATABASE_TIMEOUTS = (
     {"read_timeout": DATABASE_TIMEOUT, "write_timeout": DATABASE_TIMEOUT}
     if DATABASE_TIMEOUT

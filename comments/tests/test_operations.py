@@ -143,3 +143,59 @@ def test_createsuperuser_noinput_reads_the_environment(monkeypatch):
 @pytest.mark.django_db
 def test_no_model_changes_without_a_migration():
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+MYSQL_URL = "mysql://user:password@127.0.0.1:3306/scratchpad"
+READ_TIMEOUT = (
+    "from django.conf import settings;"
+    " print(settings.DATABASES['default']['OPTIONS'].get('read_timeout'))"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["manage.py", "shell", "-c", READ_TIMEOUT],
+        ["-m", "django", "shell", "-c", READ_TIMEOUT],
+    ],
+    ids=["manage.py", "python-m-django"],
+)
+def test_commands_wait_for_the_database_however_long(command):
+    # A migration may run one statement for minutes; a client that gave up
+    # would leave the server finishing a change Django records as failed.
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_TIMEOUT"}
+    environ.update(
+        DATABASE_URL=MYSQL_URL,
+        DJANGO_SETTINGS_MODULE="scratchpad.settings",
+        SECRET_KEY="test",
+    )
+    result = subprocess.run(
+        [sys.executable, *command],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "None"
+
+
+def test_gunicorns_workers_give_up_on_a_silent_database_after_seconds():
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_TIMEOUT"}
+    environ.update(DATABASE_URL=MYSQL_URL, SECRET_KEY="test")
+    # gunicorn.conf.py runs before the workers load the settings.
+    code = (
+        "import runpy; runpy.run_path('gunicorn.conf.py');"
+        " import django; django.setup(); " + READ_TIMEOUT
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"
