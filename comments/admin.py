@@ -16,6 +16,7 @@ from django.core import validators
 from django.db import models
 from django.utils import dateformat, timezone
 
+from .forms import CommentAdminForm
 from .models import Comment
 
 
@@ -42,6 +43,7 @@ class CommentAdmin(admin.ModelAdmin):
     # Newest first: what needs a moderator is what was just posted. The
     # primary key's order is the order of posting, and its index serves it.
     ordering = ["-pk"]
+    form = CommentAdminForm
     fields = ["content", "commenter", "posted_time", "edited_time"]
     readonly_fields = ["commenter", "posted_time", "edited_time"]
     formfield_overrides = {

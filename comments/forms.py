@@ -46,29 +46,9 @@ def control_characters(text: str) -> list[str]:
     return list(found)
 
 
-class CommentForm(forms.ModelForm):
-    class Meta:
-        model = Comment
-        fields = ["content"]
-        labels = {"content": "Comment"}
-        widgets = {
-            "content": forms.Textarea(
-                attrs={
-                    "rows": 3,
-                    "placeholder": "Enter a comment",
-                    "class": "form-control",
-                }
-            ),
-        }
-        error_messages = {
-            "content": {
-                "required": "Write something before posting.",
-                "max_length": (
-                    "A comment can be at most %(limit_value)d characters "
-                    "(it has %(show_value)d)."
-                ),
-            },
-        }
+class CommentTextMixin:
+    """What every form that writes a comment's text refuses, the admin's too:
+    text that shows nothing, and control characters."""
 
     def clean_content(self):
         content = self.cleaned_data["content"]
@@ -92,6 +72,37 @@ class CommentForm(forms.ModelForm):
                 params={"codes": codes, "where": where},
             )
         return content
+
+
+class CommentForm(CommentTextMixin, forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["content"]
+        labels = {"content": "Comment"}
+        widgets = {
+            "content": forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    "placeholder": "Enter a comment",
+                    "class": "form-control",
+                }
+            ),
+        }
+        error_messages = {
+            "content": {
+                "required": "Write something before posting.",
+                "max_length": (
+                    "A comment can be at most %(limit_value)d characters "
+                    "(it has %(show_value)d)."
+                ),
+            },
+        }
+
+
+class CommentAdminForm(CommentTextMixin, forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["content"]
 
 
 class PageForm(forms.Form):

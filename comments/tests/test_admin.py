@@ -203,6 +203,25 @@ def test_comment_added_in_the_admin_is_by_the_staff_member(staff_client):
     assert comment.edited is None
 
 
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("\u200b\u2060\ufeff", "This field is required."),
+        ("bell\x07 and \x1b[31mred", "A comment cannot hold control characters"),
+    ],
+    ids=["shows-nothing", "control-characters"],
+)
+def test_the_admin_refuses_what_the_board_refuses(staff_client, text, error):
+    comment = CommentFactory(content="Fine words")
+    for url in [
+        reverse("admin:comments_comment_add"),
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+    ]:
+        response = staff_client.post(url, {"content": text})
+        assertContains(response, error)
+    assert list(Comment.objects.values_list("content", flat=True)) == ["Fine words"]
+
+
 def test_staff_can_delete_a_comment(staff_client):
     comment = CommentFactory()
     url = reverse("admin:comments_comment_delete", args=[comment.pk])
