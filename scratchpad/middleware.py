@@ -69,6 +69,11 @@ class MethodNotAllowedMiddleware:
         response = self.get_response(request)
         if isinstance(response, HttpResponseNotAllowed) and not response.content:
             page = render(request, "405.html", status=405)
-            page["Allow"] = response["Allow"]
+            # The view's other headers (Allow, never_cache's Cache-Control)
+            # and cookies still hold for the page that replaces its answer.
+            for header, value in response.items():
+                if header.lower() not in {"content-type", "content-length"}:
+                    page[header] = value
+            page.cookies.update(response.cookies)
             return page
         return response

@@ -77,6 +77,16 @@ def test_method_not_allowed_is_a_405_in_the_sites_style(
 
 
 @pytest.mark.django_db
+def test_a_405_page_keeps_the_views_own_headers(client):
+    # /healthz is never_cache: its refusal must not be kept either.
+    response = client.post(reverse("healthz"))
+    assert response.status_code == 405
+    assert "no-cache" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.django_db
 def test_bad_request_is_a_400_in_the_sites_style(client):
     response = client.get(LIST_URL, HTTP_HOST="evil.example")
     assertContains(response, "Bad request", status_code=400)
