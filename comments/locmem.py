@@ -70,7 +70,9 @@ class SizedLocMemCache(LocMemCache):
     def _delete(self, key):
         if not super()._delete(key):
             return False
-        self._usage.total -= self._usage.sizes.pop(key)
+        # 0 for an entry stored before the sizes were counted (a plain
+        # LocMemCache on the same LOCATION earlier in the process).
+        self._usage.total -= self._usage.sizes.pop(key, 0)
         return True
 
     def incr(self, key, delta=1, version=None):

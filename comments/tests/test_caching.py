@@ -754,3 +754,14 @@ def test_sized_cache_still_bounds_the_number_of_entries():
         cache.set(f"page{n}", n)
     assert len(cache._cache) <= 10
     assert cache.total_bytes == stored_bytes(cache)
+
+
+def test_sized_cache_deletes_what_a_plain_cache_stored_under_its_name():
+    from django.core.cache.backends.locmem import LocMemCache
+
+    name = f"test-{uuid.uuid4().hex}"
+    LocMemCache(name, {}).set("page", "stored before the sizes were counted")
+    cache = SizedLocMemCache(name, {})
+    assert cache.delete("page")
+    assert cache.get("page") is None
+    assert cache.total_bytes == 0
