@@ -138,8 +138,3 @@ def test_createsuperuser_noinput_reads_the_environment(monkeypatch):
     owner = get_user_model().objects.get(username="owner")
     assert owner.is_superuser and owner.is_staff
     assert owner.check_password("a-long-owner-password")
-
-
-@pytest.mark.django_db
-def test_no_model_changes_without_a_migration():
-    call_command("makemigrations", check=True, dry_run=True, verbosity=0)
