@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 # library, found through pkg-config, with a C compiler and Python's headers.
 SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
 
-.PHONY: run install test lint format check-migrations serve clean system-deps bench
+.PHONY: run install test lint format check-migrations serve clean system-deps bench requirements
 
 run: export DEBUG ?= 1
 run: HOST ?= 127.0.0.1
@@ -75,6 +75,17 @@ $(VENV)/.installed: requirements.txt
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# Recompiles the pinned, hashed requirements*.txt from the packages the site
+# chose in requirements*.in, keeping every pin that still fits: after adding
+# or removing a line there. A package's upgrade is asked for by name:
+# make requirements PIP_COMPILE_ARGS="--upgrade-package django".
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+  --strip-extras --no-emit-index-url --no-emit-find-links $(PIP_COMPILE_ARGS)
+
+requirements: $(VENV)/.installed-dev
+	$(PIP_COMPILE) requirements.in
+	$(PIP_COMPILE) requirements-dev.in
 
 # Installs what mysqlclient needs to compile when it is missing: directly as
 # root, through sudo when that asks no password, otherwise it stops with the

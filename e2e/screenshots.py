@@ -40,8 +40,11 @@ BOARD = [
 @pytest.fixture
 def board(transactional_db):
     staff = UserFactory(username="sam", is_staff=True, is_superuser=True)
+    users = {}
     for username, content, (hour, minute) in BOARD:
-        comment = CommentFactory(content=content, commenter__username=username)
+        if username not in users:
+            users[username] = UserFactory(username=username)
+        comment = CommentFactory(content=content, commenter=users[username])
         posted = datetime.datetime(2017, 10, 13, hour, minute, tzinfo=datetime.UTC)
         Comment.objects.filter(pk=comment.pk).update(posted=posted)
     return staff

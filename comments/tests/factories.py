@@ -7,9 +7,11 @@ PASSWORD = "correct horse battery staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A new user every time: a name that is taken fails on the unique
+    username, rather than handing back a user with other fields than asked."""
+
     class Meta:
         model = get_user_model()
-        django_get_or_create = ["username"]
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")

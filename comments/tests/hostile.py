@@ -376,13 +376,18 @@ tally = pytest.StashKey[dict[str, int]]()
 
 
 def hostile_summary(config) -> str | None:
-    """The corpus's one-line figure, once any of it ran."""
+    """The corpus's one-line figure, once any of it ran: what was refused
+    apart from what was accepted on purpose, each counted once its case
+    passed."""
     counts = config.stash.get(tally, None)
     if not counts:
         return None
+    stored, shown, stays = (counts.get(what, 0) for what in (KEPT, SHOWN, STAYS))
     return (
-        f"hostile inputs: {counts['tried']} tried, "
-        f"{counts.get('clean', 0)} refused cleanly, "
+        f"hostile inputs: {counts['tried']} tried: "
+        f"{counts.get(REFUSED, 0)} refused, "
+        f"{stored + shown + stays} accepted as intended ({stored} stored as typed, "
+        f"{shown} shown escaped, {stays} redirected within the site), "
         f"{counts.get('errors', 0)} errors, "
-        f"{counts.get('rows changed', 0)} rows changed"
+        f"{counts.get('rows changed', 0)} rows changed unexpectedly"
     )

@@ -32,7 +32,6 @@ from urllib.request import (
     build_opener,
 )
 
-import MySQLdb
 import redis
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -307,6 +306,10 @@ class MariaDBServer:
         return self
 
     def answers(self) -> bool:
+        # Imported here, as in every MySQL helper: a SQLite-only setup need
+        # not have the MySQL driver.
+        import MySQLdb
+
         try:
             MySQLdb.connect(**self.connect_args(), connect_timeout=1).close()
         except MySQLdb.Error:
@@ -330,6 +333,8 @@ class MariaDBServer:
 
     def create_database(self, name: str) -> str:
         """A new utf8mb4 database; its DATABASE_URL."""
+        import MySQLdb
+
         connection = MySQLdb.connect(**self.connect_args())
         try:
             connection.cursor().execute(

@@ -2,7 +2,6 @@
 
 import re
 
-import MySQLdb
 import pytest
 from django.db import connection
 from django.template import loader
@@ -182,6 +181,8 @@ def unmigrated_database_url(db, tmp_path):
     if connection.vendor == "sqlite":
         yield f"sqlite:///{tmp_path / 'unmigrated.sqlite3'}"
         return
+    import MySQLdb
+
     name = f"{connection.settings_dict['NAME']}_unmigrated"
     settings = connection.settings_dict
     server = MySQLdb.connect(

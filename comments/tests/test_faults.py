@@ -15,7 +15,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-import MySQLdb
 import pytest
 from django.urls import reverse
 
@@ -163,6 +162,8 @@ def site_on_own_mariadb(own_mariadb, start_app_server):
 
 
 def stored_contents(server: MariaDBServer) -> list[str]:
+    import MySQLdb
+
     connection = MySQLdb.connect(**server.connect_args("scratchpad"), charset="utf8mb4")
     try:
         cursor = connection.cursor()
