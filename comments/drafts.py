@@ -19,7 +19,7 @@ box, once. Nothing is stored until they post or save again.
 
 A form sent with a token from before a login (another tab logged in as
 someone else) never reaches the views: the CSRF failure page shows its text
-to copy (comments.views.csrf_failure).
+to copy (scratchpad.views.csrf_failure).
 """
 
 from .models import Comment

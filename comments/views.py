@@ -7,12 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import (
-    ImproperlyConfigured,
-    PermissionDenied,
-    SuspiciousOperation,
-)
-from django.http.multipartparser import MultiPartParserError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -381,19 +376,3 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/change_password_done.html"
-
-
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: says what to do, in the site's style.
-
-    Usually a form left open past a login, a logout or a cookie's expiry;
-    reloading gets a fresh token. Django logs the reason. A comment's text
-    is shown to be copied: the browser that sent it typed it.
-    """
-    try:
-        unsent_text = drafts.posted_text(request)
-    except (OSError, ValueError, SuspiciousOperation, MultiPartParserError):
-        # A body that cannot be read (cut off, too big, malformed): the
-        # page itself must still answer.
-        unsent_text = None
-    return render(request, "403_csrf.html", {"unsent_text": unsent_text}, status=403)

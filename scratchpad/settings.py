@@ -254,7 +254,7 @@ LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
 
 # Django's own page speaks of "CSRF verification"; ours says what to do.
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+CSRF_FAILURE_VIEW = "scratchpad.views.csrf_failure"
 
 # Bootstrap names its red alert "danger", not "error".
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
