@@ -24,7 +24,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from .hashers import UnusableHash, WerkzeugHash
+from accounts.hashers import UnusableHash, WerkzeugHash
+
 from .models import Comment, ImportedComment
 
 # Rows per INSERT. A batch is also cut when its text passes BATCH_CHARACTERS,
