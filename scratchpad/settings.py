@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "comments",
+    "flask_import",
 ]
 
 MIDDLEWARE = [

@@ -21,8 +21,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 from werkzeug.security import generate_password_hash
 
-from comments.importer import BATCH_SIZE, FlaskSource, import_flask_database
 from comments.models import Comment, ImportedComment
+from flask_import.importer import BATCH_SIZE, FlaskSource, import_flask_database
 
 from .factories import UserFactory
 from .fast_hashers import fast_production_hashers
