@@ -1,20 +1,7 @@
 import factory
-from django.contrib.auth import get_user_model
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
-
-PASSWORD = "correct horse battery staple"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ["username"]
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password(PASSWORD)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -19,9 +19,9 @@ import MySQLdb
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import PASSWORD
 from comments.models import Comment
 
-from .factories import PASSWORD
 from .processes import Browser, MariaDBServer, manage, production_environ
 
 pytestmark = pytest.mark.mysql
