@@ -335,7 +335,7 @@ def posting(base_url, database, seconds):
 def flask_database(path, size, users):
     """A Flask tutorial database at its final stage (the schema the
     importer's tests use) with SIZE comments by USERS users."""
-    from comments.tests.flask_sources import FINAL, SQLiteFlaskDatabase
+    from flask_import.tests.flask_sources import FINAL, SQLiteFlaskDatabase
 
     source = SQLiteFlaskDatabase.create(path, FINAL)
     # One werkzeug hash for everyone: the importer converts it, never checks it.

@@ -11,26 +11,11 @@ it in the comment's history ("Changed Content.").
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core import validators
 from django.db import models
 from django.utils import dateformat, timezone
 
 from .forms import CommentAdminForm
 from .models import Comment
-
-
-class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's login form, with the username limit of the site's own
-    (LoginForm says why: a longer name is a 500 on MySQL)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        username = self.fields["username"]
-        username.validators.append(validators.MaxLengthValidator(username.max_length))
-
-
-admin.site.login_form = AdminLoginForm
 
 
 @admin.register(Comment)

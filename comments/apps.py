@@ -9,6 +9,6 @@ class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self):
-        from . import auth, caching  # noqa: F401 (connects the signal receivers)
+        from . import caching  # noqa: F401 (connects the signal receivers)
 
         checks.register(check_mysql_utf8mb4, checks.Tags.database)

@@ -19,17 +19,19 @@ box, once. Nothing is stored until they post or save again.
 
 A form sent with a token from before a login (another tab logged in as
 someone else) never reaches the views: the CSRF failure page shows its text
-to copy (comments.views.csrf_failure).
+to copy (scratchpad.views.csrf_failure).
 """
+
+from accounts.views import explain_login
 
 from .models import Comment
 
 SESSION_KEY = "comments_draft"
 MAX_LENGTH = Comment._meta.get_field("content").max_length
 
-# What the draft was going to do: the login page says which.
-POSTING = "post"
-EDITING = "edit"
+# What the draft was going to do, as the login page says it.
+POSTING = "Your session ended: log in to post your comment; your text is kept."
+EDITING = "Your session ended: log in to save your changes; your text is kept."
 
 
 def posted_text(request) -> str | None:
@@ -41,22 +43,18 @@ def posted_text(request) -> str | None:
 
 def keep(request, action: str, path: str) -> None:
     """Keeps the text posted to the form at ``path``, for the user who typed
-    it, in the visitor's session."""
+    it, in the visitor's session; the login page says what it was for
+    (``action``: POSTING or EDITING)."""
     text = posted_text(request)
     typed_by = request.POST.get("typed_by", "")
     if text is None or not (typed_by.isascii() and typed_by.isdigit()):
         return
     request.session[SESSION_KEY] = {
-        "action": action,
         "path": path,
         "typed_by": typed_by[:20],
         "text": text,
     }
-
-
-def pending(request) -> dict | None:
-    """The draft waiting for a login, if any."""
-    return request.session.get(SESSION_KEY)
+    explain_login(request, action)
 
 
 def take(request, path: str) -> str | None:

@@ -161,6 +161,9 @@ class ImportedComment(models.Model):
     Remembered so that importing the same database again adds only what is
     new there. Kept even when the comment is later deleted here, so that a
     comment removed by staff does not come back with the next import.
+
+    The importer is the flask_import app's (flask_import.importer); the
+    model stays here, where its table's migrations are.
     """
 
     # The source database, as the importer names it (its URL without the

@@ -1,19 +1,11 @@
-import contextlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import (
-    ImproperlyConfigured,
-    PermissionDenied,
-    SuspiciousOperation,
-)
-from django.http.multipartparser import MultiPartParserError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import caching, drafts
-from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
+from .forms import CommentForm, PageForm
 from .models import Comment
 
 
@@ -339,80 +331,3 @@ def comment_delete(request, pk):
         messages.success(request, "Comment deleted")
         return redirect("comments:list")
     return render(request, "comments/comment_confirm_delete.html", {"comment": comment})
-
-
-# The account pages are Django's own views, plus a message saying what
-# happened.
-
-
-class LoginView(SuccessMessageMixin, auth_views.LoginView):
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs):
-        # Says why the visitor is here when a form's text waits for them.
-        return super().get_context_data(**kwargs, draft=drafts.pending(self.request))
-
-    def get_success_message(self, cleaned_data):
-        return f"Welcome, {self.request.user.get_username()}"
-
-
-class LogoutView(auth_views.LogoutView):
-    # Django's logs out only by POST. A GET (the address typed, an old link)
-    # shows the Log out button rather than the browser's blank error page.
-    http_method_names = ["get", "post", "options"]
-    template_name = "registration/logout.html"
-
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        # Added after logging out, which flushed the session: the message
-        # goes in the messages cookie (FallbackStorage tries it first) and
-        # shows on the next page.
-        messages.success(request, "You have been logged out")
-        return response
-
-
-class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
-    form_class = PasswordChangeForm
-    # Not Django's default template names: the admin renders those for its
-    # own password pages, which keep the admin's look.
-    template_name = "registration/change_password.html"
-    success_message = "Your password was changed"
-
-
-class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
-    template_name = "registration/change_password_done.html"
-
-
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: says what to do, in the site's style.
-
-    Usually a form left open past a login, a logout or a cookie's expiry;
-    reloading gets a fresh token. Django logs the reason. A comment's text
-    is shown to be copied when it came from one of the site's own pages:
-    the browser that sent it typed it. Sent from another site, it is not
-    shown, or any site could make this one display words of its choosing.
-    """
-    unsent_text = None
-    # A body that cannot be read (cut off, too big, malformed): the page
-    # itself must still answer.
-    with contextlib.suppress(
-        OSError, ValueError, SuspiciousOperation, MultiPartParserError
-    ):
-        if _sent_from_this_site(request, reason):
-            unsent_text = drafts.posted_text(request)
-    return render(request, "403_csrf.html", {"unsent_text": unsent_text}, status=403)
-
-
-# How CsrfViewMiddleware's reasons begin when the request came from another
-# origin, rather than with a stale token.
-FOREIGN_ORIGIN_REASONS = ("Origin checking failed", "Referer checking failed")
-
-
-def _sent_from_this_site(request, reason) -> bool:
-    if reason.startswith(FOREIGN_ORIGIN_REASONS):
-        return False
-    # Browsers say where a request comes from (Fetch Metadata); one that
-    # says nothing is an old browser or not a browser, and had the token
-    # checks only.
-    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"

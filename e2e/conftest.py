@@ -21,8 +21,8 @@ from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
+from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
-from comments.tests.factories import PASSWORD, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No GPU, no sandbox (CI runs as root) and none of Chromium's own traffic
@@ -91,9 +91,21 @@ def pytest_runtest_makereport(item):
     return report
 
 
+@pytest.fixture(autouse=True)
+def _test_settings():
+    """Not the other tests' settings for each test (conftest.py at the
+    root): the browser tests' are held for the session, below."""
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Not emptied for each test, as the other tests' are (conftest.py at
+    the root): the live server's process keeps its cache for the session."""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _browser_test_settings():
-    # The unit tests' settings (comments/tests/conftest.py), held for the
+    # The unit tests' settings (conftest.py at the root), held for the
     # whole session: the live server is started once and builds its
     # middleware then, and users made here must log in over there.
     with override_settings(

@@ -13,8 +13,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
-from comments.tests.factories import PASSWORD, CommentFactory, UserFactory
+from comments.tests.factories import CommentFactory
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # Wide enough for Bootstrap's desktop layout, narrow enough to read in a

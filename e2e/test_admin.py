@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
-from comments.tests.factories import CommentFactory, UserFactory
+from comments.tests.factories import CommentFactory
 
 CAROLS_PASSWORD = "carol's own long passphrase"
 

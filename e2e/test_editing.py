@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
-from comments.tests.factories import CommentFactory, UserFactory
+from comments.tests.factories import CommentFactory
 
 
 def comment_on_page(page, text):

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from comments.tests.factories import PASSWORD, CommentFactory, UserFactory
+from accounts.tests.factories import PASSWORD, UserFactory
+from comments.tests.factories import CommentFactory
 
 # A name of 150 characters, the most Django allows, with nowhere to break.
 LONG_USERNAME = "kimberly.longname" * 8 + "@example.com"

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
-from comments.tests.factories import PASSWORD, UserFactory
 
 ERROR_TITLE = re.compile(r"^Error: ")
 

@@ -78,7 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bootstrap",
     "axes",
+    "accounts",
     "comments",
+    "flask_import",
 ]
 
 MIDDLEWARE = [
@@ -235,7 +237,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
-    "comments.hashers.WerkzeugPasswordHasher",
+    "accounts.hashers.WerkzeugPasswordHasher",
 ]
 
 # django-axes first, so that a locked-out pair never reaches the password
@@ -250,7 +252,7 @@ LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
 
 # Django's own page speaks of "CSRF verification"; ours says what to do.
-CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+CSRF_FAILURE_VIEW = "scratchpad.views.csrf_failure"
 
 # Bootstrap names its red alert "danger", not "error".
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
@@ -274,12 +276,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "comments.auth.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.auth.locked_out"
 # The client's address is REMOTE_ADDR unless the site runs behind a proxy
 # that sets a header it trusts (such as X-Real-IP); a header the client could
 # send itself is never read otherwise.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
-AXES_CLIENT_IP_CALLABLE = "comments.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip"
 
 
 # Security headers. The policy allows nothing inline: every script and style
@@ -327,8 +329,9 @@ LOGGING = {
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
         "comments": {"level": "INFO"},
+        "accounts": {"level": "INFO"},
         # django-axes logs each attempt with its own wording; the site logs
-        # failed logins itself in a stable form (comments.auth).
+        # failed logins itself in a stable form (accounts.auth).
         "axes": {"level": "WARNING"},
     },
 }

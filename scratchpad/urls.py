@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from comments import views as comments_views
-
 from . import views
 
 # The default site, named: django-axes and the apps register with it.
@@ -12,21 +10,13 @@ admin.site.index_title = "Manage the board"
 
 urlpatterns = [
     path("", include("comments.urls")),
-    path("login/", comments_views.LoginView.as_view(), name="login"),
-    path("logout/", comments_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/", comments_views.PasswordChangeView.as_view(), name="password_change"
-    ),
-    path(
-        "password/done/",
-        comments_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 handler400 = views.bad_request
+handler403 = views.permission_denied
 handler404 = views.page_not_found
 handler500 = views.server_error

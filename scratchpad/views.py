@@ -1,15 +1,20 @@
+import contextlib
 import logging
 import re
 import sqlite3
 import sys
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, connection
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from comments import drafts
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +51,8 @@ def favicon(request):
     return redirect(static("comments/favicon.svg"))
 
 
-# The error handlers (handler400, handler404 and handler500 in urls.py).
+# The error handlers (handler400, handler403, handler404 and handler500 in
+# urls.py).
 # Django's own are wrapped in requires_csrf_token, which checks a POST's token
 # once more: a body that cannot be read (a form declaring charset=utf-16, say)
 # raises again inside the handler, and the visitor gets a bare 500. These are
@@ -56,6 +62,10 @@ def favicon(request):
 
 def bad_request(request, exception):
     return render_error_page("400.html", 400)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", {"exception": str(exception)}, status=403)
 
 
 def page_not_found(request, exception):
@@ -83,6 +93,40 @@ def server_error(request):
             extra={"request": request},
         )
     return render_error_page("500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: says what to do, in the site's style.
+
+    Usually a form left open past a login, a logout or a cookie's expiry;
+    reloading gets a fresh token. Django logs the reason. A comment's text
+    is shown to be copied when it came from one of the site's own pages:
+    the browser that sent it typed it. Sent from another site, it is not
+    shown, or any site could make this one display words of its choosing.
+    """
+    unsent_text = None
+    # A body that cannot be read (cut off, too big, malformed): the page
+    # itself must still answer.
+    with contextlib.suppress(
+        OSError, ValueError, SuspiciousOperation, MultiPartParserError
+    ):
+        if _sent_from_this_site(request, reason):
+            unsent_text = drafts.posted_text(request)
+    return render(request, "403_csrf.html", {"unsent_text": unsent_text}, status=403)
+
+
+# How CsrfViewMiddleware's reasons begin when the request came from another
+# origin, rather than with a stale token.
+FOREIGN_ORIGIN_REASONS = ("Origin checking failed", "Referer checking failed")
+
+
+def _sent_from_this_site(request, reason) -> bool:
+    if reason.startswith(FOREIGN_ORIGIN_REASONS):
+        return False
+    # Browsers say where a request comes from (Fetch Metadata); one that
+    # says nothing is an old browser or not a browser, and had the token
+    # checks only.
+    return request.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
 
 
 # Outage or bug. A 503 tells browsers, proxies and the people looking at the

@@ -1,33 +1,10 @@
-import hashlib
-
 import pytest
-from django.core.cache import caches
-from django.db import connection
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
 
-from .factories import PASSWORD, CommentFactory, UserFactory
+from .factories import CommentFactory
 from .hostile import hostile_summary
-from .processes import (
-    PLAIN_HTTP,
-    AppServer,
-    RedisServer,
-    database_url,
-    manage,
-    production_environ,
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    # CI runs the suite on SQLite and on MariaDB: the tests only MySQL can
-    # fail run in the second, and are left out of the first (deselected, as
-    # they do not apply there, rather than skipped).
-    if connection.vendor == "mysql":
-        return
-    mysql_only = [item for item in items if item.get_closest_marker("mysql")]
-    if mysql_only:
-        config.hook.pytest_deselected(items=mysql_only)
-        items[:] = [item for item in items if not item.get_closest_marker("mysql")]
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -35,143 +12,6 @@ def pytest_terminal_summary(terminalreporter, config):
     summary = hostile_summary(config)
     if summary:
         terminalreporter.write_line(summary)
-
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # MD5 keeps the suite fast; production hashing is tested where it matters.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The manifest storage needs collectstatic; tests find static files in
-    # the apps' folders instead, and WhiteNoise need not look for STATIC_ROOT.
-    settings.STATIC_ROOT = None
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The caches outlive each test's database, which rolls back to where the
-    # pages' version was before the test.
-    for cache in caches.all():
-        cache.clear()
-
-
-@pytest.fixture
-def password():
-    return PASSWORD
-
-
-@pytest.fixture
-def no_hashing(monkeypatch):
-    """hashlib's key derivations fail the test if they are called at all
-    (a stand-in for a clock: the real calls would take minutes)."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a refused hash was hashed")
-
-    monkeypatch.setattr(hashlib, "pbkdf2_hmac", refuse)
-    monkeypatch.setattr(hashlib, "scrypt", refuse)
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob")
-
-
-@pytest.fixture
-def bob_client(client, bob):
-    client.force_login(bob)
-    return client
-
-
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(UserFactory(username="staff", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture(scope="session")
-def collected_static(tmp_path_factory):
-    """A STATIC_ROOT filled by collectstatic, as a deployment has one."""
-    static_root = tmp_path_factory.mktemp("staticfiles")
-    result = manage(
-        "collectstatic",
-        "--noinput",
-        environ=production_environ(STATIC_ROOT=str(static_root)),
-    )
-    assert result.returncode == 0, result.stderr
-    return static_root
-
-
-@pytest.fixture
-def shared_database_url(transactional_db, tmp_path):
-    """
-    A migrated database that app server processes and the test share.
-
-    On MySQL, the test database itself (the test's writes are committed, so
-    other processes see them; the table rows are removed after the test). On
-    SQLite, whose test database lives in memory, a file.
-    """
-    if connection.vendor != "sqlite":
-        return database_url(connection)
-    url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    result = manage(
-        "migrate", "--noinput", environ=production_environ(DATABASE_URL=url)
-    )
-    assert result.returncode == 0, result.stderr
-    return url
-
-
-@pytest.fixture
-def start_app_server(collected_static, tmp_path):
-    """
-    Start gunicorn app servers in production mode over plain HTTP, against a
-    given DATABASE_URL; every one is stopped after the test.
-    """
-    servers = []
-
-    def start(database_url, **variables):
-        environ = production_environ(
-            DATABASE_URL=database_url,
-            STATIC_ROOT=str(collected_static),
-            **PLAIN_HTTP,
-            **variables,
-        )
-        server = AppServer(environ, tmp_path / f"gunicorn-{len(servers)}.log")
-        servers.append(server)
-        return server.start()
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """A Redis server of the tests' own, for those that need a shared cache."""
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def inserts_return_no_ids(monkeypatch):
-    """The database's features as MySQL's: no ids back from an INSERT, so
-    none from bulk_create(). The database itself is the real one."""
-    features = connection.features
-    for name in [
-        "can_return_columns_from_insert",
-        "can_return_rows_from_bulk_insert",
-    ]:
-        # Properties on the features' class, and cached on the instance once
-        # read.
-        monkeypatch.setattr(type(features), name, False)
-        if name in vars(features):
-            monkeypatch.setitem(vars(features), name, False)
 
 
 @pytest.fixture

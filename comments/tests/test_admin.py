@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
 
-from .factories import CommentFactory, UserFactory
+from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
+from accounts.tests.factories import UserFactory
 from bench.seed import START, seed
 from comments.models import Comment
-
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

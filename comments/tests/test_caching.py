@@ -22,14 +22,14 @@ from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
+from accounts.tests.factories import UserFactory
 from comments import caching, views
 from comments.caching import board_version, bump_board_version, get_page, page_key
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
 from comments.views import Listing
 
-from .factories import CommentFactory, UserFactory
-from .flask_sources import FINAL, SQLiteFlaskDatabase
+from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,16 +107,6 @@ def test_deleted_user_comments_read_anonymous_at_once(cached_page, bob):
     response = cached_page.get(LIST_URL)
     assertContains(response, "What bob said first")
     assertContains(response, " by anonymous")
-
-
-def test_imported_comments_show_at_once(cached_page, tmp_path):
-    flask = SQLiteFlaskDatabase.create(tmp_path / "flask.db", FINAL)
-    flask.add_comment("Said long ago on the Flask site")
-    flask.close()
-    call_command(
-        "import_flask_scratchpad", flask.url, stdout=io.StringIO(), stderr=io.StringIO()
-    )
-    assertContains(cached_page.get(LIST_URL), "Said long ago on the Flask site")
 
 
 def test_comments_changed_by_a_queryset_update_show_at_once(cached_page, comment):

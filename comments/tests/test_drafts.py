@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.tests.factories import UserFactory
 from comments.drafts import SESSION_KEY
 from comments.models import Comment
 
-from .factories import CommentFactory, UserFactory
+from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 

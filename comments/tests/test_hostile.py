@@ -16,9 +16,10 @@ from django.test import Client
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
 
-from .factories import PASSWORD, CommentFactory, UserFactory
+from .factories import CommentFactory
 from .hostile import (
     CORPUS,
     FEED,

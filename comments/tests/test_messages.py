@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from .factories import UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

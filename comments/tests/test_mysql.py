@@ -15,10 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
-
-from .factories import UserFactory
-from .processes import Browser, database_url, manage, production_environ
+from scratchpad.tests.processes import Browser, database_url, manage, production_environ
 
 pytestmark = pytest.mark.mysql
 

@@ -4,10 +4,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.views import list_url
 
-from .factories import UserFactory
 from .page_reading import comment_ids
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
 
-from .factories import CommentFactory, UserFactory
+from .factories import CommentFactory
 from .page_reading import posted_lines
 
 LIST_URL = reverse("comments:list")

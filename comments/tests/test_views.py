@@ -6,9 +6,10 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
 
-from .factories import CommentFactory, UserFactory
+from .factories import CommentFactory
 from .page_reading import posted_lines
 
 pytestmark = pytest.mark.django_db

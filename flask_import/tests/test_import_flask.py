@@ -21,13 +21,14 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 from werkzeug.security import generate_password_hash
 
-from comments.importer import BATCH_SIZE, FlaskSource, import_flask_database
+from accounts.tests.factories import UserFactory
+from accounts.tests.fast_hashers import fast_production_hashers
+from accounts.tests.test_hashers import LEGACY_HASHES, LEGACY_PASSWORD
 from comments.models import BoardVersion, Comment, ImportedComment
+from comments.tests.factories import CommentFactory
+from flask_import.importer import BATCH_SIZE, FlaskSource, import_flask_database
 
-from .factories import UserFactory
-from .fast_hashers import fast_production_hashers
 from .flask_sources import FINAL, MySQLFlaskDatabase, SQLiteFlaskDatabase
-from .test_hashers import LEGACY_HASHES, LEGACY_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -856,3 +857,16 @@ class TestLargeImports:
             "import_flask_scratchpad", many.url, stdout=io.StringIO(), stderr=stderr
         )
         assert stderr.getvalue() == ""
+
+
+def test_imported_comments_show_at_once(client, bob, tmp_path):
+    # The front page, in the cache before the import.
+    CommentFactory(content="What bob said first", commenter=bob)
+    assertContains(client.get(LIST_URL), "What bob said first")
+    flask = SQLiteFlaskDatabase.create(tmp_path / "flask.db", FINAL)
+    flask.add_comment("Said long ago on the Flask site")
+    flask.close()
+    call_command(
+        "import_flask_scratchpad", flask.url, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assertContains(client.get(LIST_URL), "Said long ago on the Flask site")

@@ -12,7 +12,8 @@ import pytest
 import redis
 from django.urls import reverse
 
-from .factories import PASSWORD
+from accounts.tests.factories import PASSWORD
+
 from .processes import Browser, manage, production_environ
 
 LIST_URL = reverse("comments:list")

@@ -18,15 +18,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import environ
-import MySQLdb
-import MySQLdb.cursors
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from .caching import bump_board_version
-from .hashers import UnusableHash, WerkzeugHash
-from .models import Comment, ImportedComment
+from accounts.hashers import UnusableHash, WerkzeugHash
+from comments.caching import bump_board_version
+from comments.models import Comment, ImportedComment
 
 # Rows per INSERT. A batch is also cut when its text passes BATCH_CHARACTERS,
 # so that one statement stays well under MySQL's max_allowed_packet (16 MiB
@@ -245,10 +243,18 @@ class SQLiteSource(FlaskSource):
 
 
 class MySQLSource(FlaskSource):
-    errors = (MySQLdb.Error,)
+    def __init__(self, connection, identity: str, driver):
+        # MySQLdb, imported only by connect(): a site without a MySQL source
+        # needs no MySQL client library to import from SQLite.
+        self.driver = driver
+        self.errors = (driver.Error,)
+        super().__init__(connection, identity)
 
     @classmethod
     def connect(cls, config) -> "MySQLSource":
+        import MySQLdb
+        import MySQLdb.cursors
+
         if not config["NAME"]:
             raise SourceError("The MySQL URL names no database: mysql://…/NAME.")
         host = config["HOST"] or "localhost"
@@ -271,7 +277,7 @@ class MySQLSource(FlaskSource):
             # One read-only snapshot: users and comments from the same moment,
             # while the Flask site may still be running.
             connection.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
-            return cls(connection, identity)
+            return cls(connection, identity, MySQLdb)
         except BaseException:
             connection.close()
             raise
@@ -289,7 +295,7 @@ class MySQLSource(FlaskSource):
 
     def _streaming_cursor(self):
         # Rows come from the server as they are read, not all at once.
-        return self.connection.cursor(MySQLdb.cursors.SSCursor)
+        return self.connection.cursor(self.driver.cursors.SSCursor)
 
 
 @dataclass

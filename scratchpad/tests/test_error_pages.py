@@ -13,9 +13,10 @@ from pytest_django.asserts import (
     assertTemplateUsed,
 )
 
+from accounts.tests.factories import UserFactory
 from comments.models import Comment
+from comments.tests.factories import CommentFactory
 
-from .factories import CommentFactory, UserFactory
 from .processes import Browser, database_url, free_port
 
 LIST_URL = reverse("comments:list")
@@ -118,7 +119,7 @@ def test_expired_login_form_says_the_same(client):
     assertContains(response, "This form has expired", status_code=403)
 
 
-@pytest.mark.urls("comments.tests.urls")
+@pytest.mark.urls("scratchpad.tests.urls")
 def test_server_error_is_a_500_in_the_sites_style_without_the_database(client):
     # No database fixture: any query while handling the error would fail
     # this test, as it would fail the page when the database is down.
@@ -139,7 +140,7 @@ def test_400_page_renders_without_a_request_context():
     assert "The site could not understand this request." in html
 
 
-@pytest.mark.urls("comments.tests.urls")
+@pytest.mark.urls("scratchpad.tests.urls")
 def test_database_outage_is_a_503_in_the_sites_style(client):
     client.raise_request_exception = False
     response = client.get("/database-gone/")
@@ -150,7 +151,7 @@ def test_database_outage_is_a_503_in_the_sites_style(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("comments.tests.urls")
+@pytest.mark.urls("scratchpad.tests.urls")
 def test_missing_table_is_a_500_whose_log_says_to_migrate(client, caplog):
     # Not an outage: waiting does not make the table appear.
     client.raise_request_exception = False
@@ -167,7 +168,7 @@ def test_missing_table_is_a_500_whose_log_says_to_migrate(client, caplog):
 # The mark lets the view open a database of its own (pytest-django guards
 # every connection).
 @pytest.mark.django_db
-@pytest.mark.urls("comments.tests.urls")
+@pytest.mark.urls("scratchpad.tests.urls")
 def test_locked_sqlite_database_is_a_503(client):
     client.raise_request_exception = False
     response = client.get("/locked-sqlite/")

@@ -9,7 +9,12 @@ from django.db.utils import ConnectionHandler
 from django.http import HttpResponse
 from django.urls import path
 
-from scratchpad.urls import handler400, handler404, handler500  # noqa: F401
+from scratchpad.urls import (  # noqa: F401
+    handler400,
+    handler403,
+    handler404,
+    handler500,
+)
 from scratchpad.urls import urlpatterns as site_urlpatterns
 
 

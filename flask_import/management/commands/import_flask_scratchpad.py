@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.importer import (
+from flask_import.importer import (
     FlaskSource,
     ImportReport,
     SourceError,

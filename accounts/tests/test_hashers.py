@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.hashers import check_password, identify_hasher
 from werkzeug.security import generate_password_hash
 
-from comments.hashers import UnusableHash, WerkzeugHash, WerkzeugPasswordHasher
+from accounts.hashers import UnusableHash, WerkzeugHash, WerkzeugPasswordHasher
 
 PASSWORD = "pässwörd ☃ with spaces"
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import PASSWORD
 from comments.models import Comment
 
-from .factories import PASSWORD
 from .processes import Browser, MariaDBServer, manage, production_environ
 
 pytestmark = pytest.mark.mysql

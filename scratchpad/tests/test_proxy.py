@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from .factories import PASSWORD
+from accounts.tests.factories import PASSWORD
+
 from .processes import (
     BASE_DIR,
     COMMAND_TIMEOUT,

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+# Not namespaced: Django's auth views and LOGIN_URL name these pages
+# "login", "password_change_done" and so on.
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
