@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from . import caching
 
-# The positions the site's own links use (comments.views.list_url), written
+# The positions the site's own links use (comments.models.list_url), written
 # as they write them. Pages under any other query are rendered as usual, so
 # that one page is not cached again under each spelling of its address
 # (?before=03, ?before=3&x=1). Of the numbers, only the ids of comments are
-# pages: the view redirects from any other (comments.views.get_page), and
+# pages: the view redirects from any other (comments.models.CommentQuerySet.page), and
 # only a page (200) is cached.
 CACHED_QUERY = re.compile(r"(?:(?:before|after)=(?:0|[1-9]\d{0,18}))?")
 

@@ -22,7 +22,7 @@ from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments import caching, views
+from comments import caching
 from comments.caching import board_version, bump_board_version, get_page, page_key
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
@@ -565,7 +565,7 @@ def test_a_comment_template_without_the_links_marker_is_refused(settings, commen
         }
     ]
     with pytest.raises(ImproperlyConfigured, match="links"):
-        Listing.of(views.get_page())
+        Listing.of(Comment.objects.page())
 
 
 @pytest.mark.django_db(transaction=True)
