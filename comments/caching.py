@@ -91,10 +91,10 @@ def _create_version(version: str) -> str:
 
 # A shared cache outlives a deploy, and new code must never read what old
 # code kept in another shape: change this with the shape of anything cached
-# (the Listing in views.py, the responses the middleware keeps). Changed
+# (the Listing in comments.listing, the responses the middleware keeps). Changed
 # markup alone shows once the pages kept expire (the cache's TIMEOUT, five
 # minutes by default).
-PAGES_FORMAT = 2
+PAGES_FORMAT = 3
 
 
 def page_key(version: str, *parts) -> str:

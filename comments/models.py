@@ -222,6 +222,11 @@ class Comment(models.Model):
         # is_staff first: a regular user's permissions are never loaded.
         return user.is_staff and user.has_perm("comments.delete_comment")
 
+    def has_links_for(self, user) -> bool:
+        """Whether this reader gets any link on the comment (Edit, Delete):
+        what the cached listing asks of each comment (comments.listing)."""
+        return self.can_edit(user) or self.can_delete(user)
+
     def is_authored_by(self, user) -> bool:
         return (
             user.is_authenticated

@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,87 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import (
-    ImproperlyConfigured,
     PermissionDenied,
     SuspiciousOperation,
 )
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import caching, drafts
 from .forms import CommentForm, LoginForm, PageForm, PasswordChangeForm
-from .models import Comment, Page, list_url
+from .listing import Listing
+from .models import Comment, list_url
 
 # The id of the front page's form to post with, and so the fragment of
 # addresses that lead to it.
 COMMENT_FORM_ID = "comment-form"
-
-
-# Where each comment's links for its reader (Edit, Delete) go in the cached
-# HTML. An HTML comment, which escaped text can never contain.
-LINKS_SLOT = "<!-- links -->"
-
-
-@dataclass
-class Listing:
-    """A page of comments rendered once for every reader, with what the page
-    around it needs: the small, picklable form the cache keeps.
-
-    The HTML is cut where each comment's links go, so that a reader's own
-    links (Edit and Delete on their comments, Delete everywhere for a
-    moderator) go in without rendering the comments again.
-    """
-
-    # One more piece than comments: comment i's links go after pieces[i].
-    pieces: list[str]
-    # (pk, commenter_id, posted) of each comment, what deciding its links takes.
-    comments: list[tuple]
-    older_url: str | None
-    newer_url: str | None
-
-    @classmethod
-    def of(cls, page: Page) -> "Listing":
-        html = (
-            render_to_string(
-                "comments/comment_items.html",
-                {"comments": page.comments, "links": mark_safe(LINKS_SLOT)},
-            )
-            if page.comments
-            else ""
-        )
-        pieces = html.split(LINKS_SLOT)
-        if len(pieces) != len(page.comments) + 1:
-            # Links would go beside the wrong comments.
-            raise ImproperlyConfigured(
-                "comments/comment.html must show {{ links }} once per comment."
-            )
-        return cls(
-            pieces=pieces,
-            comments=[(c.pk, c.commenter_id, c.posted) for c in page.comments],
-            older_url=page.older_url,
-            newer_url=page.newer_url,
-        )
-
-    def html_for(self, user) -> str:
-        """The comments as this reader sees them, with their links."""
-        pieces = list(self.pieces)
-        if user.is_authenticated:
-            for index, (pk, commenter_id, posted) in enumerate(self.comments):
-                if user.is_staff or commenter_id == user.pk:
-                    comment = Comment(pk=pk, commenter_id=commenter_id, posted=posted)
-                    pieces[index] += render_to_string(
-                        "comments/comment_links.html",
-                        {
-                            "comment": comment,
-                            "can_edit": comment.can_edit(user),
-                            "can_delete": comment.can_delete(user),
-                        },
-                    )
-        return "".join(pieces)
 
 
 @require_safe

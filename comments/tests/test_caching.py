@@ -24,9 +24,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import caching
 from comments.caching import board_version, bump_board_version, get_page, page_key
+from comments.listing import Listing
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
-from comments.views import Listing
 
 from .factories import CommentFactory, UserFactory
 from .flask_sources import FINAL, SQLiteFlaskDatabase
