@@ -27,17 +27,18 @@ is its queryset). After those, ``manage.py refresh_pages`` replaces it;
 without it they show once the pages kept expire (the cache's TIMEOUT).
 """
 
+import functools
 import logging
 import secrets
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from redis.exceptions import RedisError
 
 from .models import BoardVersion, Comment
 
@@ -103,25 +104,29 @@ def page_key(version: str, *parts) -> str:
     )
 
 
-# What a shared cache raises when it cannot be reached. The cache only
-# saves work: without it every page is rendered, and nothing is refused.
-CACHE_ERRORS = (RedisError, OSError)
-
-# After a shared cache fails (a timeout, a refused connection), this process
-# renders pages without it for this long before it tries again: a Redis that
-# hangs costs one request its socket timeout, and the next ones nothing.
+# After the shared cache fails (a timeout, a refused connection), this
+# process renders pages without it for this long before it tries again: a
+# Redis that hangs costs one request its socket timeout, and the next ones
+# nothing.
 SHARED_CACHE_PAUSE_SECONDS = 30
 
 # When this process may try the shared cache again (time.monotonic()).
 _shared_cache_paused_until = 0.0
 
 
+# Every error of the shared cache is caught, not a list of them: each of
+# Django's backends raises its own client's (redis.RedisError,
+# pymemcache's MemcacheError, pylibmc.Error, a DatabaseError from
+# dbcache, an OSError from filecache or a socket), with nothing in common
+# but Exception, and the cache only saves work: without it every page is
+# rendered and nothing is refused. Only the shared cache's own calls are
+# inside the try; the local cache has no network to fail.
 def get_page(key: str):
     page = caches["local"].get(key)
-    if page is None and _shared_cache():
+    if page is None and (shared := _shared_cache()) is not None:
         try:
-            page = cache.get(key)
-        except CACHE_ERRORS as error:
+            page = shared.get(key)
+        except Exception as error:
             _pause_shared_cache(error)
             return None
         if page is not None:
@@ -131,28 +136,43 @@ def get_page(key: str):
 
 def set_page(key: str, value) -> None:
     caches["local"].set(key, value)
-    if _shared_cache():
+    if (shared := _shared_cache()) is not None:
         try:
-            cache.set(key, value)
-        except CACHE_ERRORS as error:
+            shared.set(key, value)
+        except Exception as error:
             _pause_shared_cache(error)
 
 
-def _shared_cache() -> bool:
-    """Whether the default cache is one other processes see (CACHE_URL),
-    and has not failed in the last SHARED_CACHE_PAUSE_SECONDS."""
-    return (
-        not isinstance(caches["default"], LocMemCache)
-        and time.monotonic() >= _shared_cache_paused_until
-    )
+@functools.cache
+def _has_shared_level() -> bool:
+    """Whether the default cache (CACHE_URL) is one other processes see:
+    decided once, when the first page asks."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+@receiver(setting_changed, dispatch_uid="comments.caching.caches_changed")
+def caches_changed(*, setting, **kwargs):
+    # Tests give CACHES other values: decide again for the new ones.
+    if setting == "CACHES":
+        _has_shared_level.cache_clear()
+
+
+def _shared_cache():
+    """The shared cache, when there is one and it has not failed in the last
+    SHARED_CACHE_PAUSE_SECONDS; None otherwise."""
+    if not _has_shared_level() or time.monotonic() < _shared_cache_paused_until:
+        return None
+    # This thread's own client, as Django keeps one per thread.
+    return caches["default"]
 
 
 def _pause_shared_cache(error: Exception) -> None:
     global _shared_cache_paused_until
     _shared_cache_paused_until = time.monotonic() + SHARED_CACHE_PAUSE_SECONDS
     logger.warning(
-        "Page cache unavailable, rendering pages without it for %s s: %s",
+        "Page cache unavailable, rendering pages without it for %s s: %s: %s",
         SHARED_CACHE_PAUSE_SECONDS,
+        type(error).__name__,
         error,
     )
 
