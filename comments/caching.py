@@ -1,30 +1,48 @@
 """
-The rendered comment pages, cached under a version of the board that changes
-with everything they show.
+The cache of rendered comment pages: how it stays right, where it lives, and
+what happens when part of it fails. The one place this design is explained;
+the settings, the middleware, the models and the README point here.
 
-Every change a page could show (a comment posted, edited or deleted, a user
-renamed or deleted, an import) stores a new random version in the database,
-and every cached page is looked up under the version read from the database
-for that request. A page cached before a change is then never read again,
-whatever the cache: local memory in each worker of each app server, or one
-Redis shared by all. The version is one row read by its primary key, much
-less than the page's own queries, and it is what lets local memory stay
-right with any number of workers and servers: nothing has to be told to
-forget anything.
+What is cached. An anonymous reader's whole response, content and headers,
+at each of the site's own addresses of the front page
+(comments.middleware.CachedPageMiddleware); for everyone else, the list of
+comments of a page rendered once for every reader, cut where each reader's
+own links go (comments.listing.Listing).
 
-For the same reason a page under a version never changes, so each process
-keeps its own copy of the pages it has read from a shared cache: the shared
-cache renders each page once for every server, and serving it again costs
-no round trip.
+How it stays right: a version of the board. Every change a page could show
+(a comment posted, edited or deleted, a user renamed or deleted, an import)
+stores a new random version in one database row, in the change's own
+transaction, and every cached page is looked up under the version read from
+the database for that request: one row read by its primary key, much less
+than a page's own queries. A page cached before a change is never read
+again, whatever the cache and however many workers and servers: nothing
+has to be told to forget anything.
 
-What replaces the version: saving or deleting a comment (the receivers
-below), and every bulk write of the comments' queryset, update() and
-bulk_create() among them (comments.models.CommentQuerySet), each in the
-change's own transaction; saving a user under a new name, or deleting one (the receivers
-below). What does not: a change made outside Django (a SQL console), and
-users renamed by a queryset's update() (the User model is Django's, and so
-is its queryset). After those, ``manage.py refresh_pages`` replaces it;
-without it they show once the pages kept expire (the cache's TIMEOUT).
+What replaces the version: saving or deleting a comment, saving a user
+under a new name, or deleting one (the receivers below), and every bulk
+write of the comments' queryset, update(), bulk_create(), bulk_update()
+and delete() among them (comments.models.CommentQuerySet). What does not:
+a change made outside Django (a SQL console), and users renamed by a
+queryset's update() (the User model is Django's, and so is its queryset).
+After those, ``manage.py refresh_pages`` replaces it; without it they show
+once the pages kept expire (the cache's TIMEOUT, five minutes by default,
+up to twice that with a shared cache, whose pages each process keeps again).
+
+Two levels. "local" is each process's own memory, bounded by the bytes it
+holds (comments.locmem). "default" is CACHE_URL's cache; when that is one
+other processes see (Redis, memcached, a database or file cache: anything
+but local memory, decided once), it is the shared level behind the local
+one. Since a page under a version never changes, each process keeps its own
+copy of what it read from the shared level: the shared cache renders each
+page once for every server, and serving it again costs no round trip.
+
+When the shared level fails. It only saves work, so any error of its get or
+set is logged and the page is rendered without it; after one, the process
+leaves it alone for SHARED_CACHE_PAUSE_SECONDS, so that a Redis that hangs
+costs one request its socket timeout, and the next ones nothing.
+
+A shared cache outlives a deploy: PAGES_FORMAT is part of every key, and
+changes with the shape of anything cached.
 """
 
 import functools
@@ -90,11 +108,9 @@ def _create_version(version: str) -> str:
         return BoardVersion.objects.values_list("version", flat=True).get(pk=VERSION_PK)
 
 
-# A shared cache outlives a deploy, and new code must never read what old
-# code kept in another shape: change this with the shape of anything cached
-# (the Listing in comments.listing, the responses the middleware keeps). Changed
-# markup alone shows once the pages kept expire (the cache's TIMEOUT, five
-# minutes by default).
+# Change with the shape of anything cached (the Listing, the responses the
+# middleware keeps): new code must never read what old code kept in another
+# shape. Changed markup alone shows once the pages kept expire.
 PAGES_FORMAT = 3
 
 
@@ -104,23 +120,18 @@ def page_key(version: str, *parts) -> str:
     )
 
 
-# After the shared cache fails (a timeout, a refused connection), this
-# process renders pages without it for this long before it tries again: a
-# Redis that hangs costs one request its socket timeout, and the next ones
-# nothing.
+# How long a process leaves the shared level alone after it failed.
 SHARED_CACHE_PAUSE_SECONDS = 30
 
 # When this process may try the shared cache again (time.monotonic()).
 _shared_cache_paused_until = 0.0
 
 
-# Every error of the shared cache is caught, not a list of them: each of
-# Django's backends raises its own client's (redis.RedisError,
-# pymemcache's MemcacheError, pylibmc.Error, a DatabaseError from
-# dbcache, an OSError from filecache or a socket), with nothing in common
-# but Exception, and the cache only saves work: without it every page is
-# rendered and nothing is refused. Only the shared cache's own calls are
-# inside the try; the local cache has no network to fail.
+# Every error of the shared level is caught, not a list of them: each of
+# Django's backends raises its own client's (redis.RedisError, pymemcache's
+# MemcacheError, pylibmc.Error, a DatabaseError from dbcache, an OSError
+# from filecache or a socket), with nothing in common but Exception. Only
+# the shared level's own calls are inside the try.
 def get_page(key: str):
     page = caches["local"].get(key)
     if page is None and (shared := _shared_cache()) is not None:

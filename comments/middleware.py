@@ -22,10 +22,9 @@ class CachedPageMiddleware:
     A reader who sends neither a session cookie nor a messages cookie is
     anonymous with no message waiting: every such reader gets the same page
     at a position. The first one's response (content and headers) is cached
-    under the board's version (comments.caching) and given to the others
-    before the sessions, CSRF, authentication, messages and security
-    headers' middleware run: what those did for the first is in the headers
-    kept.
+    (comments.caching explains the cache) and given to the others before the
+    sessions, CSRF, authentication, messages and security headers'
+    middleware run: what those did for the first is in the headers kept.
 
     Goes after SecurityMiddleware, which redirects to HTTPS and adds its
     headers to every response, and WhiteNoise, which serves static files.

@@ -27,14 +27,11 @@ class Page:
 
 
 class CommentQuerySet(models.QuerySet):
-    """Every write of many comments at once tells the cached pages.
+    """The comments' pages, and bulk writes that keep the cached pages fresh.
 
-    The pages are cached under a version of the board (comments.caching)
-    that each change they show replaces. save() and delete() do it through
-    the model's signals; update(), bulk_create() and bulk_update() send none,
-    so they replace the version here, in the change's own transaction.
-    bulk_update() writes through update(). A queryset's delete() sends
-    post_delete for every row, since comments.caching listens to it.
+    update(), bulk_create() and bulk_update() (which writes through update())
+    send no signals, so they replace the cached pages' version themselves,
+    in the write's own transaction (comments.caching explains the cache).
     """
 
     def update(self, **kwargs):
@@ -190,10 +187,9 @@ class Comment(models.Model):
         return Truncator(self.content).chars(50)
 
     def save(self, *args, **kwargs):
-        # The cached pages' version changes in a post_save receiver
-        # (comments.caching), which Django sends after the row is written:
-        # in one transaction, a comment is never stored without the pages
-        # learning of it.
+        # One transaction with the post_save receiver that replaces the
+        # cached pages' version (comments.caching): a comment is never
+        # stored without the pages learning of it.
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
 
@@ -261,10 +257,8 @@ class ImportedComment(models.Model):
 
 
 class BoardVersion(models.Model):
-    """One row: the version the comment pages are cached under.
-
-    comments/caching.py writes a new one with every change the pages show.
-    """
+    """One row: the version the comment pages are cached under
+    (comments.caching)."""
 
     version = models.CharField(max_length=32)
 

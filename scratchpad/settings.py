@@ -186,12 +186,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache of rendered comment pages: local memory in each process unless
-# CACHE_URL names a shared one (redis://127.0.0.1:6379/0). Either is right
-# with many workers and servers, since each request checks the pages'
-# version in the database (comments/caching.py); a shared cache renders each
-# page once for all of them instead of once per worker. "local" is each
-# process's own copy of the pages, in front of a shared cache.
+# The cache of rendered comment pages (comments/caching.py explains it):
+# "default" is CACHE_URL's, shared when it names one (redis://...), "local"
+# each process's own copy of the pages.
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     "local": {
