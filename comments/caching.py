@@ -1,43 +1,62 @@
 """
-The rendered comment pages, cached under a version of the board that changes
-with everything they show.
+The cache of rendered comment pages: how it stays right, where it lives, and
+what happens when part of it fails. The one place this design is explained;
+the settings, the middleware, the models and the README point here.
 
-Every change a page could show (a comment posted, edited or deleted, a user
-renamed or deleted, an import) stores a new random version in the database,
-and every cached page is looked up under the version read from the database
-for that request. A page cached before a change is then never read again,
-whatever the cache: local memory in each worker of each app server, or one
-Redis shared by all. The version is one row read by its primary key, much
-less than the page's own queries, and it is what lets local memory stay
-right with any number of workers and servers: nothing has to be told to
-forget anything.
+What is cached. An anonymous reader's whole response, content and headers,
+at each of the site's own addresses of the front page
+(comments.middleware.CachedPageMiddleware); for everyone else, the list of
+comments of a page rendered once for every reader, cut where each reader's
+own links go (comments.listing.Listing).
 
-For the same reason a page under a version never changes, so each process
-keeps its own copy of the pages it has read from a shared cache: the shared
-cache renders each page once for every server, and serving it again costs
-no round trip.
+How it stays right: a version of the board. Every change a page could show
+(a comment posted, edited or deleted, a user renamed or deleted, an import)
+stores a new random version in one database row, in the change's own
+transaction, and every cached page is looked up under the version read from
+the database for that request: one row read by its primary key, much less
+than a page's own queries. A page cached before a change is never read
+again, whatever the cache and however many workers and servers: nothing
+has to be told to forget anything.
 
-What replaces the version: saving or deleting a comment (the receivers
-below), and every bulk write of the comments' queryset, update() and
-bulk_create() among them (comments.models.CommentQuerySet), each in the
-change's own transaction; saving a user under a new name, or deleting one (the receivers
-below). What does not: a change made outside Django (a SQL console), and
-users renamed by a queryset's update() (the User model is Django's, and so
-is its queryset). After those, ``manage.py refresh_pages`` replaces it;
-without it they show once the pages kept expire (the cache's TIMEOUT).
+What replaces the version: saving or deleting a comment, saving a user
+under a new name, or deleting one (the receivers below), and every bulk
+write of the comments' queryset, update(), bulk_create(), bulk_update()
+and delete() among them (comments.models.CommentQuerySet). What does not:
+a change made outside Django (a SQL console), and users renamed by a
+queryset's update() (the User model is Django's, and so is its queryset).
+After those, ``manage.py refresh_pages`` replaces it; without it they show
+once the pages kept expire (the cache's TIMEOUT, five minutes by default,
+up to twice that with a shared cache, whose pages each process keeps again).
+
+Two levels. "local" is each process's own memory, bounded by the bytes it
+holds (comments.locmem). "default" is CACHE_URL's cache; when that is one
+other processes see (Redis, memcached, a database or file cache: anything
+but local memory, decided once), it is the shared level behind the local
+one. Since a page under a version never changes, each process keeps its own
+copy of what it read from the shared level: the shared cache renders each
+page once for every server, and serving it again costs no round trip.
+
+When the shared level fails. It only saves work, so any error of its get or
+set is logged and the page is rendered without it; after one, the process
+leaves it alone for SHARED_CACHE_PAUSE_SECONDS, so that a Redis that hangs
+costs one request its socket timeout, and the next ones nothing.
+
+A shared cache outlives a deploy: PAGES_FORMAT is part of every key, and
+changes with the shape of anything cached.
 """
 
+import functools
 import logging
 import secrets
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from redis.exceptions import RedisError
 
 from .models import BoardVersion, Comment
 
@@ -89,12 +108,10 @@ def _create_version(version: str) -> str:
         return BoardVersion.objects.values_list("version", flat=True).get(pk=VERSION_PK)
 
 
-# A shared cache outlives a deploy, and new code must never read what old
-# code kept in another shape: change this with the shape of anything cached
-# (the Listing in views.py, the responses the middleware keeps). Changed
-# markup alone shows once the pages kept expire (the cache's TIMEOUT, five
-# minutes by default).
-PAGES_FORMAT = 2
+# Change with the shape of anything cached (the Listing, the responses the
+# middleware keeps): new code must never read what old code kept in another
+# shape. Changed markup alone shows once the pages kept expire.
+PAGES_FORMAT = 3
 
 
 def page_key(version: str, *parts) -> str:
@@ -103,25 +120,24 @@ def page_key(version: str, *parts) -> str:
     )
 
 
-# What a shared cache raises when it cannot be reached. The cache only
-# saves work: without it every page is rendered, and nothing is refused.
-CACHE_ERRORS = (RedisError, OSError)
-
-# After a shared cache fails (a timeout, a refused connection), this process
-# renders pages without it for this long before it tries again: a Redis that
-# hangs costs one request its socket timeout, and the next ones nothing.
+# How long a process leaves the shared level alone after it failed.
 SHARED_CACHE_PAUSE_SECONDS = 30
 
 # When this process may try the shared cache again (time.monotonic()).
 _shared_cache_paused_until = 0.0
 
 
+# Every error of the shared level is caught, not a list of them: each of
+# Django's backends raises its own client's (redis.RedisError, pymemcache's
+# MemcacheError, pylibmc.Error, a DatabaseError from dbcache, an OSError
+# from filecache or a socket), with nothing in common but Exception. Only
+# the shared level's own calls are inside the try.
 def get_page(key: str):
     page = caches["local"].get(key)
-    if page is None and _shared_cache():
+    if page is None and (shared := _shared_cache()) is not None:
         try:
-            page = cache.get(key)
-        except CACHE_ERRORS as error:
+            page = shared.get(key)
+        except Exception as error:
             _pause_shared_cache(error)
             return None
         if page is not None:
@@ -131,28 +147,43 @@ def get_page(key: str):
 
 def set_page(key: str, value) -> None:
     caches["local"].set(key, value)
-    if _shared_cache():
+    if (shared := _shared_cache()) is not None:
         try:
-            cache.set(key, value)
-        except CACHE_ERRORS as error:
+            shared.set(key, value)
+        except Exception as error:
             _pause_shared_cache(error)
 
 
-def _shared_cache() -> bool:
-    """Whether the default cache is one other processes see (CACHE_URL),
-    and has not failed in the last SHARED_CACHE_PAUSE_SECONDS."""
-    return (
-        not isinstance(caches["default"], LocMemCache)
-        and time.monotonic() >= _shared_cache_paused_until
-    )
+@functools.cache
+def _has_shared_level() -> bool:
+    """Whether the default cache (CACHE_URL) is one other processes see:
+    decided once, when the first page asks."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+@receiver(setting_changed, dispatch_uid="comments.caching.caches_changed")
+def caches_changed(*, setting, **kwargs):
+    # Tests give CACHES other values: decide again for the new ones.
+    if setting == "CACHES":
+        _has_shared_level.cache_clear()
+
+
+def _shared_cache():
+    """The shared cache, when there is one and it has not failed in the last
+    SHARED_CACHE_PAUSE_SECONDS; None otherwise."""
+    if not _has_shared_level() or time.monotonic() < _shared_cache_paused_until:
+        return None
+    # This thread's own client, as Django keeps one per thread.
+    return caches["default"]
 
 
 def _pause_shared_cache(error: Exception) -> None:
     global _shared_cache_paused_until
     _shared_cache_paused_until = time.monotonic() + SHARED_CACHE_PAUSE_SECONDS
     logger.warning(
-        "Page cache unavailable, rendering pages without it for %s s: %s",
+        "Page cache unavailable, rendering pages without it for %s s: %s: %s",
         SHARED_CACHE_PAUSE_SECONDS,
+        type(error).__name__,
         error,
     )
 

@@ -7,11 +7,11 @@ from django.urls import reverse
 
 from . import caching
 
-# The positions the site's own links use (comments.views.list_url), written
+# The positions the site's own links use (comments.models.list_url), written
 # as they write them. Pages under any other query are rendered as usual, so
 # that one page is not cached again under each spelling of its address
 # (?before=03, ?before=3&x=1). Of the numbers, only the ids of comments are
-# pages: the view redirects from any other (comments.views.get_page), and
+# pages: the view redirects from any other (comments.models.CommentQuerySet.page), and
 # only a page (200) is cached.
 CACHED_QUERY = re.compile(r"(?:(?:before|after)=(?:0|[1-9]\d{0,18}))?")
 
@@ -22,10 +22,9 @@ class CachedPageMiddleware:
     A reader who sends neither a session cookie nor a messages cookie is
     anonymous with no message waiting: every such reader gets the same page
     at a position. The first one's response (content and headers) is cached
-    under the board's version (comments.caching) and given to the others
-    before the sessions, CSRF, authentication, messages and security
-    headers' middleware run: what those did for the first is in the headers
-    kept.
+    (comments.caching explains the cache) and given to the others before the
+    sessions, CSRF, authentication, messages and security headers'
+    middleware run: what those did for the first is in the headers kept.
 
     Goes after SecurityMiddleware, which redirects to HTTPS and adds its
     headers to every response, and WhiteNoise, which serves static files.

@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import connections, models, transaction
 from django.urls import reverse
@@ -5,15 +8,30 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 
-class CommentQuerySet(models.QuerySet):
-    """Every write of many comments at once tells the cached pages.
+def list_url(**params) -> str:
+    """The front page's address, at the position given by before= or after=."""
+    url = reverse("comments:list")
+    return f"{url}?{urlencode(params)}" if params else url
 
-    The pages are cached under a version of the board (comments.caching)
-    that each change they show replaces. save() and delete() do it through
-    the model's signals; update(), bulk_create() and bulk_update() send none,
-    so they replace the version here, in the change's own transaction.
-    bulk_update() writes through update(). A queryset's delete() sends
-    post_delete for every row, since comments.caching listens to it.
+
+@dataclass
+class Page:
+    """A page of comments, oldest first, and the addresses of its neighbours."""
+
+    comments: list["Comment"]
+    older_url: str | None = None
+    newer_url: str | None = None
+    # Where to send the reader instead: the position asked for is not one the
+    # site's own links give (no comment has that id), or nothing lies that way.
+    redirect_url: str | None = None
+
+
+class CommentQuerySet(models.QuerySet):
+    """The comments' pages, and bulk writes that keep the cached pages fresh.
+
+    update(), bulk_create() and bulk_update() (which writes through update())
+    send no signals, so they replace the cached pages' version themselves,
+    in the write's own transaction (comments.caching explains the cache).
     """
 
     def update(self, **kwargs):
@@ -78,6 +96,66 @@ class CommentQuerySet(models.QuerySet):
 
     bulk_create_keeping_times.alters_data = True
 
+    def page(self, before: int | None = None, after: int | None = None) -> Page:
+        """The page of comments just before or just after an id, oldest first.
+
+        Keyset paging: the primary key's index finds the page directly, and one
+        row more than a page tells whether there is more. No OFFSET and no COUNT,
+        so a page deep in the history costs what the latest one does. Without
+        before or after, this is the latest page.
+
+        The site's own links name the id of a comment (the first or last of the
+        page they leave, or the one before a permalink's; after=0 for the oldest
+        page), so there are at most two positions per comment, and only those
+        are pages: the cache keeps each under its address (comments.middleware),
+        and an attacker who makes up positions would otherwise fill it with one
+        copy of a page per number. Any other id gives the redirect_url of its
+        page, found with one more query of the index.
+        """
+        per_page = settings.COMMENTS_PER_PAGE
+        comments = self.select_related("commenter")
+        ids = self.values_list("pk", flat=True)
+        redirect_url = None
+        if after is not None:
+            # The comment the position names, when there is one, then the page.
+            rows = list(comments.filter(pk__gte=after).order_by("pk")[: per_page + 2])
+            named = bool(rows) and rows[0].pk == after
+            rows = rows[1:] if named else rows[: per_page + 1]
+            page = rows[:per_page]
+            has_newer = len(rows) > per_page
+            if not page:
+                # Nothing lies that way (the link outlived the comments it
+                # pointed at): the nearest page is the latest.
+                return Page([], redirect_url=list_url())
+            # after=0, the oldest page, has nothing before it.
+            has_older = named
+            if not named and after != 0:
+                older = ids.filter(pk__lt=after).order_by("-pk").first()
+                redirect_url = list_url(after=0 if older is None else older)
+        else:
+            if before is not None:
+                comments = comments.filter(pk__lte=before)
+            rows = list(comments.order_by("-pk")[: per_page + 2])
+            named = before is not None and bool(rows) and rows[0].pk == before
+            rows = rows[1:] if named else rows[: per_page + 1]
+            page = rows[:per_page][::-1]
+            has_older = len(rows) > per_page
+            if not page and before is not None:
+                # Nothing lies that way: the nearest page is the oldest.
+                return Page([], redirect_url=list_url(after=0))
+            has_newer = named
+            if before is not None and not named:
+                newer = ids.filter(pk__gt=before).order_by("pk").first()
+                has_newer = newer is not None
+                # Before an id newer than every comment is the latest page.
+                redirect_url = list_url(before=newer) if has_newer else list_url()
+        return Page(
+            comments=page,
+            older_url=list_url(before=page[0].pk) if has_older else None,
+            newer_url=list_url(after=page[-1].pk) if has_newer else None,
+            redirect_url=redirect_url,
+        )
+
 
 def _pages_changed():
     # Imported here: comments.caching reads these models.
@@ -115,10 +193,9 @@ class Comment(models.Model):
         return Truncator(self.content).chars(50)
 
     def save(self, *args, **kwargs):
-        # The cached pages' version changes in a post_save receiver
-        # (comments.caching), which Django sends after the row is written:
-        # in one transaction, a comment is never stored without the pages
-        # learning of it.
+        # One transaction with the post_save receiver that replaces the
+        # cached pages' version (comments.caching): a comment is never
+        # stored without the pages learning of it.
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
 
@@ -146,6 +223,11 @@ class Comment(models.Model):
             return True
         # is_staff first: a regular user's permissions are never loaded.
         return user.is_staff and user.has_perm("comments.delete_comment")
+
+    def has_links_for(self, user) -> bool:
+        """Whether this reader gets any link on the comment (Edit, Delete):
+        what the cached listing asks of each comment (comments.listing)."""
+        return self.can_edit(user) or self.can_delete(user)
 
     def is_authored_by(self, user) -> bool:
         return (
@@ -184,10 +266,8 @@ class ImportedComment(models.Model):
 
 
 class BoardVersion(models.Model):
-    """One row: the version the comment pages are cached under.
-
-    comments/caching.py writes a new one with every change the pages show.
-    """
+    """One row: the version the comment pages are cached under
+    (comments.caching)."""
 
     version = models.CharField(max_length=32)
 

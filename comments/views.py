@@ -1,166 +1,23 @@
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+)
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import caching, drafts
 from .forms import CommentForm, PageForm
-from .models import Comment
-
-
-@dataclass
-class Page:
-    comments: list[Comment]
-    older_url: str | None = None
-    newer_url: str | None = None
-    # Where to send the reader instead: the position asked for is not one the
-    # site's own links give (no comment has that id), or nothing lies that way.
-    redirect_url: str | None = None
-
-
-def list_url(**params) -> str:
-    """The front page's address, at the position given by before= or after=."""
-    url = reverse("comments:list")
-    return f"{url}?{urlencode(params)}" if params else url
-
-
-def get_page(before: int | None = None, after: int | None = None) -> Page:
-    """The page of comments just before or just after an id, oldest first.
-
-    Keyset paging: the primary key's index finds the page directly, and one
-    row more than a page tells whether there is more. No OFFSET and no COUNT,
-    so a page deep in the history costs what the latest one does. Without
-    before or after, this is the latest page.
-
-    The site's own links name the id of a comment (the first or last of the
-    page they leave, or the one before a permalink's; after=0 for the oldest
-    page), so there are at most two positions per comment, and only those
-    are pages: the cache keeps each under its address (comments.middleware),
-    and an attacker who makes up positions would otherwise fill it with one
-    copy of a page per number. Any other id gives the redirect_url of its
-    page, found with one more query of the index.
-    """
-    per_page = settings.COMMENTS_PER_PAGE
-    comments = Comment.objects.select_related("commenter")
-    ids = Comment.objects.values_list("pk", flat=True)
-    redirect_url = None
-    if after is not None:
-        # The comment the position names, when there is one, then the page.
-        rows = list(comments.filter(pk__gte=after).order_by("pk")[: per_page + 2])
-        named = bool(rows) and rows[0].pk == after
-        rows = rows[1:] if named else rows[: per_page + 1]
-        page = rows[:per_page]
-        has_newer = len(rows) > per_page
-        if not page:
-            # Nothing lies that way (the link outlived the comments it
-            # pointed at): the nearest page is the latest.
-            return Page([], redirect_url=list_url())
-        # after=0, the oldest page, has nothing before it.
-        has_older = named
-        if not named and after != 0:
-            older = ids.filter(pk__lt=after).order_by("-pk").first()
-            redirect_url = list_url(after=0 if older is None else older)
-    else:
-        if before is not None:
-            comments = comments.filter(pk__lte=before)
-        rows = list(comments.order_by("-pk")[: per_page + 2])
-        named = before is not None and bool(rows) and rows[0].pk == before
-        rows = rows[1:] if named else rows[: per_page + 1]
-        page = rows[:per_page][::-1]
-        has_older = len(rows) > per_page
-        if not page and before is not None:
-            # Nothing lies that way: the nearest page is the oldest.
-            return Page([], redirect_url=list_url(after=0))
-        has_newer = named
-        if before is not None and not named:
-            newer = ids.filter(pk__gt=before).order_by("pk").first()
-            has_newer = newer is not None
-            # Before an id newer than every comment is the latest page.
-            redirect_url = list_url(before=newer) if has_newer else list_url()
-    return Page(
-        comments=page,
-        older_url=list_url(before=page[0].pk) if has_older else None,
-        newer_url=list_url(after=page[-1].pk) if has_newer else None,
-        redirect_url=redirect_url,
-    )
-
+from .listing import Listing
+from .models import Comment, list_url
 
 # The id of the front page's form to post with, and so the fragment of
 # addresses that lead to it.
 COMMENT_FORM_ID = "comment-form"
-
-
-# Where each comment's links for its reader (Edit, Delete) go in the cached
-# HTML. An HTML comment, which escaped text can never contain.
-LINKS_SLOT = "<!-- links -->"
-
-
-@dataclass
-class Listing:
-    """A page of comments rendered once for every reader, with what the page
-    around it needs: the small, picklable form the cache keeps.
-
-    The HTML is cut where each comment's links go, so that a reader's own
-    links (Edit and Delete on their comments, Delete everywhere for a
-    moderator) go in without rendering the comments again.
-    """
-
-    # One more piece than comments: comment i's links go after pieces[i].
-    pieces: list[str]
-    # (pk, commenter_id, posted) of each comment, what deciding its links takes.
-    comments: list[tuple]
-    older_url: str | None
-    newer_url: str | None
-
-    @classmethod
-    def of(cls, page: Page) -> "Listing":
-        html = (
-            render_to_string(
-                "comments/comment_items.html",
-                {"comments": page.comments, "links": mark_safe(LINKS_SLOT)},
-            )
-            if page.comments
-            else ""
-        )
-        pieces = html.split(LINKS_SLOT)
-        if len(pieces) != len(page.comments) + 1:
-            # Links would go beside the wrong comments.
-            raise ImproperlyConfigured(
-                "comments/comment.html must show {{ links }} once per comment."
-            )
-        return cls(
-            pieces=pieces,
-            comments=[(c.pk, c.commenter_id, c.posted) for c in page.comments],
-            older_url=page.older_url,
-            newer_url=page.newer_url,
-        )
-
-    def html_for(self, user) -> str:
-        """The comments as this reader sees them, with their links."""
-        pieces = list(self.pieces)
-        if user.is_authenticated:
-            for index, (pk, commenter_id, posted) in enumerate(self.comments):
-                if user.is_staff or commenter_id == user.pk:
-                    comment = Comment(pk=pk, commenter_id=commenter_id, posted=posted)
-                    pieces[index] += render_to_string(
-                        "comments/comment_links.html",
-                        {
-                            "comment": comment,
-                            "can_edit": comment.can_edit(user),
-                            "can_delete": comment.can_delete(user),
-                        },
-                    )
-        return "".join(pieces)
 
 
 @require_safe
@@ -204,10 +61,10 @@ def _comment_page(request, before, after, form=None):
     list_key = caching.page_key(version, "list", before, after)
     listing = caching.get_page(list_key)
     if listing is None:
-        page = get_page(before=before, after=after)
+        page = Comment.objects.page(before=before, after=after)
         if page.redirect_url is not None:
             # Not a position the site's links give: neither it nor its page
-            # is cached under it (get_page).
+            # is cached under it (CommentQuerySet.page).
             return redirect(page.redirect_url)
         listing = Listing.of(page)
         caching.set_page(list_key, listing)

@@ -184,12 +184,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache of rendered comment pages: local memory in each process unless
-# CACHE_URL names a shared one (redis://127.0.0.1:6379/0). Either is right
-# with many workers and servers, since each request checks the pages'
-# version in the database (comments/caching.py); a shared cache renders each
-# page once for all of them instead of once per worker. "local" is each
-# process's own copy of the pages, in front of a shared cache.
+# The cache of rendered comment pages (comments/caching.py explains it):
+# "default" is CACHE_URL's, shared when it names one (redis://...), "local"
+# each process's own copy of the pages.
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
     "local": {
@@ -297,12 +294,10 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
     },
 }
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+# The rest are Django's defaults, checked by comments/tests/test_security.py
+# rather than restated here: X-Content-Type-Options nosniff, Referrer-Policy and
+# Cross-Origin-Opener-Policy same-origin, X-Frame-Options DENY, and the
+# session cookie HttpOnly and SameSite=Lax.
 
 
 # Logging: everything goes to stderr, where gunicorn, systemd or the host
@@ -339,10 +334,7 @@ LOGGING = {
 
 # Internationalization
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", default="UTC")
-USE_I18N = True
-USE_TZ = True
 
 
 # Static files, served by the app itself through WhiteNoise after
@@ -353,6 +345,7 @@ STATIC_URL = "static/"
 # Where collectstatic puts them; a deployment may keep them elsewhere.
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
+    # Django's own, repeated: a STORAGES setting replaces all of Django's.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
     },

@@ -6,11 +6,13 @@ page shows, and reads the page again.
 
 import datetime
 import io
+import shutil
 import socket
 import threading
 import time
 import uuid
 
+import environ
 import pytest
 import redis
 from django.contrib.auth import get_user_model
@@ -23,11 +25,11 @@ from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.tests.factories import UserFactory
-from comments import caching, views
+from comments import caching
 from comments.caching import board_version, bump_board_version, get_page, page_key
+from comments.listing import Listing
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
-from comments.views import Listing
 
 from .factories import CommentFactory
 
@@ -378,6 +380,49 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
     assertContains(response, "What bob said first")
 
 
+def use_cache_url(settings, url):
+    """The shared cache as CACHE_URL=url sets it."""
+    settings.CACHES = {**settings.CACHES, "default": environ.Env.cache_url_config(url)}
+
+
+def test_pages_are_served_from_a_file_cache(client, comment, settings, tmp_path):
+    use_cache_url(settings, f"filecache://{tmp_path}")
+    assertContains(client.get(LIST_URL), "What bob said first")
+    change_behind_the_caches_back(comment)
+    # As a process that has not seen the page yet: the file cache has it.
+    caches["local"].clear()
+    assertContains(client.get(LIST_URL), "What bob said first")
+    assert caches["default"].get(page_key(board_version(), "page", LIST_URL, ""))
+
+
+@pytest.fixture(
+    params=["dbcache", "filecache"],
+    ids=["dbcache-without-its-table", "filecache-without-its-directory"],
+)
+def unreachable_cache_of_another_kind(request, settings, tmp_path):
+    if request.param == "dbcache":
+        # createcachetable never ran: every call is a DatabaseError.
+        use_cache_url(settings, "dbcache://comments_no_such_cache_table")
+    else:
+        # Its directory made at start-up, then replaced by a file: every
+        # call is an OSError.
+        use_cache_url(settings, f"filecache://{tmp_path / 'cache'}")
+        caches["default"].set("probe", "here")
+        shutil.rmtree(tmp_path / "cache")
+        (tmp_path / "cache").write_text("")
+
+
+def test_pages_are_rendered_while_a_cache_of_another_kind_fails(
+    client, bob, comment, unreachable_cache_of_another_kind, caplog
+):
+    assertContains(client.get(LIST_URL), "What bob said first")
+    assert "Page cache unavailable" in caplog.text
+    client.force_login(bob)
+    response = client.post(CREATE_URL, {"content": "Posted with no cache"}, follow=True)
+    assertContains(response, "Posted with no cache")
+    assertContains(response, "What bob said first")
+
+
 @pytest.fixture(autouse=True)
 def _shared_cache_not_paused(monkeypatch):
     # A pause is for the whole process: one test's must not reach the next.
@@ -555,7 +600,7 @@ def test_a_comment_template_without_the_links_marker_is_refused(settings, commen
         }
     ]
     with pytest.raises(ImproperlyConfigured, match="links"):
-        Listing.of(views.get_page())
+        Listing.of(Comment.objects.page())
 
 
 @pytest.mark.django_db(transaction=True)

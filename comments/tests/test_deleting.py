@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -123,3 +123,70 @@ def test_deleting_an_unknown_comment_is_404(bob_client):
 def test_delete_by_put_is_refused(bob_client, bobs_comment):
     assert bob_client.put(delete_url(bobs_comment)).status_code == 405
     assert Comment.objects.filter(pk=bobs_comment.pk).exists()
+
+
+def group_member(username, is_staff):
+    """A user given the delete permission through a group, not on their own."""
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    group.permissions.add(Permission.objects.get(codename="delete_comment"))
+    user = UserFactory(username=username, is_staff=is_staff)
+    user.groups.add(group)
+    return user
+
+
+def test_staff_given_the_permission_by_a_group_see_delete_and_may_delete(
+    client, bobs_comment
+):
+    client.force_login(group_member("moderator", is_staff=True))
+    assertContains(client.get(LIST_URL), f'href="{delete_url(bobs_comment)}"')
+    assertRedirects(client.post(delete_url(bobs_comment)), LIST_URL)
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "make_reader",
+    [
+        lambda bob: bob,
+        lambda bob: UserFactory(username="carol"),
+        lambda bob: UserFactory(username="intern", is_staff=True),
+        lambda bob: group_member("moderator", is_staff=True),
+        # The permission without staff: the admin's rule, which the links
+        # follow too.
+        lambda bob: group_member("helper", is_staff=False),
+        lambda bob: UserFactory(username="root", is_staff=True, is_superuser=True),
+    ],
+    ids=[
+        "author",
+        "other",
+        "staff-without-permission",
+        "staff-in-group",
+        "group-without-staff",
+        "superuser",
+    ],
+)
+def test_the_delete_link_shows_exactly_where_deleting_is_allowed(
+    client, bob, make_reader
+):
+    comment = CommentFactory(commenter=bob, content="Regrettable")
+    reader = make_reader(bob)
+    client.force_login(reader)
+    allowed = comment.can_delete(reader)
+    shown = f'href="{delete_url(comment)}"' in client.get(LIST_URL).content.decode()
+    client.post(delete_url(comment))
+    deleted = not Comment.objects.filter(pk=comment.pk).exists()
+    assert shown == allowed == deleted
+
+
+def test_the_listing_shows_the_links_the_model_allows(
+    client, bobs_comment, monkeypatch
+):
+    # Who may delete is the model's to say, whatever it says: a rule that
+    # let anyone with the permission delete, staff or not, shows there too.
+    helper = group_member("helper", is_staff=False)
+
+    def permission_alone(comment, user):
+        return comment.is_authored_by(user) or user.has_perm("comments.delete_comment")
+
+    monkeypatch.setattr(Comment, "can_delete", permission_alone)
+    client.force_login(helper)
+    assertContains(client.get(LIST_URL), f'href="{delete_url(bobs_comment)}"')

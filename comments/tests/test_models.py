@@ -1,9 +1,10 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import IntegrityError, transaction
 
 from comments.models import Comment, ImportedComment
 
-from .factories import CommentFactory
+from .factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,3 +25,16 @@ def test_imported_comment_is_remembered_once_per_source():
     ImportedComment.objects.create(source="sqlite:///other.db", source_id=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         ImportedComment.objects.create(source="sqlite:///flask.db", source_id=1)
+
+
+def test_a_reader_gets_links_only_where_they_may_edit_or_delete():
+    comment = CommentFactory()
+    intern = UserFactory(username="intern", is_staff=True)
+    assert comment.has_links_for(comment.commenter)
+    assert not comment.has_links_for(AnonymousUser())
+    assert not comment.has_links_for(UserFactory(username="carol"))
+    # Staff without the delete permission may do nothing here.
+    assert not comment.has_links_for(intern)
+    intern.user_permissions.add(Permission.objects.get(codename="delete_comment"))
+    intern = type(intern).objects.get(pk=intern.pk)
+    assert comment.has_links_for(intern)
