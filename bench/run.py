@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bench.board import import_rate, prepare, probe_pages
 from bench.databases import database_for
-from bench.load import cookie_header, log_in, posting, wrk
+from bench.load import POSTING_CLIENTS, cookie_header, log_in, posting, wrk
 from bench.report import report
 from bench.servers import bench_environ, run_manage, serving
 
@@ -46,6 +46,9 @@ CEILING = "bench.ceiling:application"
 # Every logged-in page's least cost (bench/floor.py), measured beside them.
 FLOOR = "floor: logged in, session, user and CSRF token only"
 FLOOR_PATH = "/floor/"
+# The old page measured is ?before=max(size // 10, 51): at least the second
+# page of 50 comments, at a comment's id, as the site's own links are.
+SMALLEST_SIZE = 51
 
 
 def measure_size(size, args, environ, ceiling, log_dir):
@@ -53,7 +56,7 @@ def measure_size(size, args, environ, ceiling, log_dir):
     environ = {**environ, "DATABASE_URL": database.url}
     try:
         seed_seconds = prepare(database, size, args.users, environ)
-        old_page = f"/?before={max(size // 10, 51)}"
+        old_page = f"/?before={max(size // 10, SMALLEST_SIZE)}"
         # reader0 has no comments (bench.seed); the newest comment's author
         # has their Edit and Delete links on the front page.
         reader, author = "reader0", database.newest_commenter()
@@ -87,6 +90,13 @@ def measure_size(size, args, environ, ceiling, log_dir):
                 ),
                 FLOOR: (floor, FLOOR_PATH, floor_cookie, f"{reader} {FLOOR_PATH}"),
             }
+            for _, _, _, probe_key in scenarios.values():
+                if probe[probe_key]["status"] != 200:
+                    # A redirect or an error would be measured as if it were
+                    # the page.
+                    raise RuntimeError(
+                        f"{probe_key} answers {probe[probe_key]['status']}, not a page"
+                    )
             if args.warm_up_seconds:
                 for server, path, page_cookie, _ in scenarios.values():
                     wrk(server.url + path, args.warm_up_seconds, page_cookie)
@@ -160,7 +170,12 @@ def parse_args(argv=None):
         "--mysql-url", default="mysql://root@127.0.0.1:3306/scratchpad_bench"
     )
     parser.add_argument("--sizes", type=sizes, default="100,10000,100000")
-    parser.add_argument("--users", type=positive_int, default=1000)
+    parser.add_argument(
+        "--users",
+        type=positive_int,
+        default=1000,
+        help=f"at least {POSTING_CLIENTS}, one for each posting client",
+    )
     parser.add_argument("--seconds", type=positive_int, default=5)
     parser.add_argument(
         "--warm-up-seconds",
@@ -181,6 +196,16 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if not args.sizes:
         parser.error("--sizes names no board size")
+    if min(args.sizes) < SMALLEST_SIZE:
+        parser.error(
+            f"--sizes must be at least {SMALLEST_SIZE} comments: "
+            "smaller boards have no old page to measure"
+        )
+    if args.users < POSTING_CLIENTS:
+        parser.error(
+            f"--users must be at least {POSTING_CLIENTS}: "
+            f"each of the {POSTING_CLIENTS} posting clients logs in as its own user"
+        )
     if not shutil.which("wrk"):
         parser.error("wrk is not installed (apt-get install wrk)")
     return args

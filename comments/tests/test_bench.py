@@ -83,3 +83,37 @@ def test_the_smallest_bench_measures_every_page_posting_and_import(tmp_path):
     assert (refused, lost, duplicated) == ("0", "0", "0")
     assert table_rows(text, "10")[0][0] == "10"  # the import of 10 comments
     assert text in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_bench_refuses_a_board_too_small_for_an_old_page(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(*SMALLEST, "--sizes=10", "--import-sizes=", f"--output={output}")
+
+    assert result.returncode == 2
+    assert "--sizes must be at least 51 comments" in result.stderr
+    assert not output.exists()
+
+
+@pytest.mark.django_db
+def test_the_bench_refuses_fewer_users_than_posting_clients(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(*SMALLEST, "--users=7", "--import-sizes=", f"--output={output}")
+
+    assert result.returncode == 2
+    assert "--users must be at least 8" in result.stderr
+    assert not output.exists()
+
+
+@pytest.mark.django_db
+def test_the_bench_refuses_sizes_that_are_not_numbers(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(*SMALLEST, "--sizes=51,lots", f"--output={output}")
+
+    assert result.returncode == 2
+    assert "not a whole number: 'lots'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
