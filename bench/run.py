@@ -52,6 +52,9 @@ SMALLEST_SIZE = 51
 
 
 def measure_size(size, args, environ, ceiling, log_dir):
+    """Every page's figures on a fresh board of SIZE comments, each against
+    the CEILING server's run that follows it, then the posting's; the board
+    is dropped afterwards."""
     database = database_for(args.db, args.mysql_url)
     environ = {**environ, "DATABASE_URL": database.url}
     try:
