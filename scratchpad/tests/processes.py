@@ -98,7 +98,9 @@ def production_environ(**variables: str) -> dict[str, str]:
     return environ
 
 
-def manage(*args: str, environ: dict[str, str]) -> subprocess.CompletedProcess:
+def manage(
+    *args: str, environ: dict[str, str], timeout: float = COMMAND_TIMEOUT
+) -> subprocess.CompletedProcess:
     """Run ``python manage.py ARGS`` and return its exit code and output."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -106,7 +108,7 @@ def manage(*args: str, environ: dict[str, str]) -> subprocess.CompletedProcess:
         env=environ,
         capture_output=True,
         text=True,
-        timeout=COMMAND_TIMEOUT,
+        timeout=timeout,
     )
 
 
@@ -178,20 +180,37 @@ def _text(response):
 
 
 class AppServer:
-    """A gunicorn app server as ``make serve`` runs it, on a free loopback port."""
+    """
+    A gunicorn app server as ``make serve`` runs it, on a free loopback port.
 
-    def __init__(self, environ: dict[str, str], log_path: Path):
+    ``config`` and ``app`` name another gunicorn configuration file (one
+    that reads HOST, PORT and WEB_CONCURRENCY as gunicorn.conf.py does) and
+    another WSGI application, as the benchmark runs its own.
+    """
+
+    def __init__(
+        self,
+        environ: dict[str, str],
+        log_path: Path,
+        config: str = "gunicorn.conf.py",
+        app: str | None = None,
+    ):
         self.environ = environ
         self.log_path = log_path
+        self.config = config
+        self.app = app
         self.process = None
         self.url = None
 
     def start(self):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "gunicorn", "--config", self.config]
+        if self.app:
+            command.append(self.app)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+                command,
                 cwd=BASE_DIR,
                 env={
                     # One worker unless the test asks for more.

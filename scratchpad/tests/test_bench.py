@@ -1,0 +1,119 @@
+"""
+The benchmark (bench/) run end to end at its smallest, so that a change
+that breaks `make bench` fails here. Nothing is asserted about speed: only
+that every piece ran and measured what it says, on the database the tests
+use.
+"""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from .processes import BASE_DIR, database_url, production_environ
+
+PAGES = [
+    "front, anonymous",
+    "front, logged in",
+    "front, logged in, own comments on it",
+    "old page, anonymous",
+    "floor: logged in, session, user and CSRF token only",
+]
+SMALLEST = [
+    "--sizes=51",
+    "--users=8",
+    "--seconds=1",
+    "--repeats=1",
+    "--post-seconds=1",
+]
+
+
+def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    if connection.vendor == "mysql":
+        name = f"{connection.settings_dict['NAME']}_bench"
+        database = ["--db=mysql", f"--mysql-url={database_url(connection, name)}"]
+    else:
+        database = ["--db=sqlite"]
+    return subprocess.run(
+        [sys.executable, "-m", "bench.run", *database, *args],
+        cwd=BASE_DIR,
+        env=production_environ(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def table_rows(text: str, first_cell: str) -> list[list[str]]:
+    """The cells of the Markdown table rows in TEXT that start with FIRST_CELL."""
+    return [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith(f"| {first_cell} |")
+    ]
+
+
+@pytest.mark.django_db
+def test_the_smallest_bench_measures_every_page_posting_and_import(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(
+        *SMALLEST, "--warm-up-seconds=0", "--import-sizes=10", f"--output={output}"
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = output.read_text()
+    assert f"Database: {connection.vendor}" in text
+    pages = {row[1]: row for row in table_rows(text, "51")[:5]}
+    assert list(pages) == PAGES
+    for page, cells in pages.items():
+        ratio, size, queries, bad = cells[4], cells[8], cells[9], cells[10]
+        assert re.fullmatch(r"\d+%", ratio), page
+        # Every row measured a page (the probe saw 200), none answered non-2xx.
+        assert int(size.replace(",", "")) > 0, page
+        assert int(queries) >= 1, page
+        assert bad == "0", page
+    assert pages["front, anonymous"][9] == "1"
+    posting = table_rows(text, "51")[5]
+    acknowledged, refused, lost, duplicated = posting[3:7]
+    # Each of the 8 clients sends at least one post before its time is up.
+    assert int(acknowledged.replace(",", "")) >= 8
+    assert (refused, lost, duplicated) == ("0", "0", "0")
+    assert table_rows(text, "10")[0][0] == "10"  # the import of 10 comments
+    assert text in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_bench_refuses_a_board_too_small_for_an_old_page(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(*SMALLEST, "--sizes=10", "--import-sizes=", f"--output={output}")
+
+    assert result.returncode == 2
+    assert "--sizes must be at least 51 comments" in result.stderr
+    assert not output.exists()
+
+
+@pytest.mark.django_db
+def test_the_bench_refuses_fewer_users_than_posting_clients(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(*SMALLEST, "--users=7", "--import-sizes=", f"--output={output}")
+
+    assert result.returncode == 2
+    assert "--users must be at least 8" in result.stderr
+    assert not output.exists()
+
+
+@pytest.mark.django_db
+def test_the_bench_refuses_sizes_that_are_not_numbers(tmp_path):
+    output = tmp_path / "results.md"
+
+    result = run_bench(*SMALLEST, "--sizes=51,lots", f"--output={output}")
+
+    assert result.returncode == 2
+    assert "not a whole number: 'lots'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
