@@ -33,21 +33,6 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
-    # MD5 keeps the suite fast; production hashing is tested where it matters.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The manifest storage needs collectstatic; tests find static files in
-    # the apps' folders instead, and WhiteNoise need not look for STATIC_ROOT.
-    settings.STATIC_ROOT = None
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
     # The caches outlive each test's database, which rolls back to where the
     # pages' version was before the test.

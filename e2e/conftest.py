@@ -16,8 +16,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
@@ -92,33 +90,9 @@ def pytest_runtest_makereport(item):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings():
-    """Not the other tests' settings for each test (conftest.py at the
-    root): the browser tests' are held for the session, below."""
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
     """Not emptied for each test, as the other tests' are (conftest.py at
     the root): the live server's process keeps its cache for the session."""
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _browser_test_settings():
-    # The unit tests' settings (conftest.py at the root), held for the
-    # whole session: the live server is started once and builds its
-    # middleware then, and users made here must log in over there.
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        STATIC_ROOT=None,
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
-        },
-    ):
-        yield
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,9 @@ SITE_VARIABLES = frozenset(
         "CACHE_URL",
         "CONN_MAX_AGE",
         "CSRF_COOKIE_SECURE",
+        # The tests' own settings module (pytest.ini): a server runs the
+        # site's.
+        "DJANGO_SETTINGS_MODULE",
         "DATABASE_URL",
         "DEBUG",
         "HOST",
