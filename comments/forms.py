@@ -106,8 +106,9 @@ class CommentAdminForm(CommentTextMixin, forms.ModelForm):
 class PageForm(forms.Form):
     """Where a page of the list starts: ?before=<id> (older) or ?after=<id> (newer).
 
-    Any whole number is a position, whether or not a comment has that id, so
-    an id deleted since the link was made still leads to the nearest page.
+    Any whole number is accepted: an id that is no comment's (deleted since
+    the link was made, or made up) redirects to the nearest page
+    (Comment.objects.page).
     """
 
     before = forms.IntegerField(min_value=0, required=False)

@@ -11,8 +11,8 @@ from . import caching
 # as they write them. Pages under any other query are rendered as usual, so
 # that one page is not cached again under each spelling of its address
 # (?before=03, ?before=3&x=1). Of the numbers, only the ids of comments are
-# pages: the view redirects from any other (comments.models.CommentQuerySet.page), and
-# only a page (200) is cached.
+# pages: the view redirects from any other
+# (comments.models.CommentQuerySet.page), and only a page (200) is cached.
 CACHED_QUERY = re.compile(r"(?:(?:before|after)=(?:0|[1-9]\d{0,18}))?")
 
 
@@ -23,11 +23,13 @@ class CachedPageMiddleware:
     anonymous with no message waiting: every such reader gets the same page
     at a position. The first one's response (content and headers) is cached
     (comments.caching explains the cache) and given to the others before the
-    sessions, CSRF, authentication, messages and security headers'
-    middleware run: what those did for the first is in the headers kept.
+    sessions, CSRF, authentication and messages middleware run: what those
+    did for the first is in the headers kept.
 
-    Goes after SecurityMiddleware, which redirects to HTTPS and adds its
-    headers to every response, and WhiteNoise, which serves static files.
+    Goes after the middleware that every response passes through, cached or
+    not: SecurityMiddleware (the HTTPS redirect and its headers), WhiteNoise
+    (static files), the clickjacking and CSP headers, and the Cache-Control
+    of one visitor's pages (scratchpad.middleware).
     """
 
     def __init__(self, get_response):
