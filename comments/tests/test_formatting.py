@@ -2,6 +2,9 @@
 and the comment's format kept through every way a comment is written."""
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.template.defaultfilters import linebreaksbr
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -210,3 +213,21 @@ def test_help_page_shows_each_example_and_its_rendering(client):
 
 def test_form_links_the_help_page(bob_client):
     assertContains(bob_client.get(LIST_URL), f'href="{HELP_URL}">Markdown</a>')
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_keeps_stored_comments_plain_and_shown_as_before():
+    text = 'it\'s <b>"bold"</b> & **not**\nsecond line'
+    before = [("comments", "0004_board_version")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_comment = executor.loader.project_state(before).apps.get_model(
+        "comments", "Comment"
+    )
+    old_comment.objects.create(content=text)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    comment = Comment.objects.get()
+    assert comment.format == Comment.Format.PLAIN
+    # What the page showed before Markdown, byte for byte.
+    assert comment.html == linebreaksbr(text, autoescape=True)
