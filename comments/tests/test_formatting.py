@@ -231,3 +231,17 @@ def test_migration_keeps_stored_comments_plain_and_shown_as_before():
     assert comment.format == Comment.Format.PLAIN
     # What the page showed before Markdown, byte for byte.
     assert comment.html == linebreaksbr(text, autoescape=True)
+
+
+def test_edit_page_of_a_plain_comment_says_it_stays_plain(bob_client, bob):
+    comment = CommentFactory(commenter=bob, format=Comment.Format.PLAIN)
+    response = bob_client.get(reverse("comments:edit", args=[comment.pk]))
+    assertContains(response, "Plain text: written before Markdown")
+    assertNotContains(response, f'href="{HELP_URL}"')
+
+
+def test_editing_a_plain_comment_keeps_it_plain(bob_client, bob):
+    comment = CommentFactory(commenter=bob, format=Comment.Format.PLAIN)
+    bob_client.post(reverse("comments:edit", args=[comment.pk]), {"content": "*x*"})
+    comment.refresh_from_db()
+    assert (comment.format, comment.html) == (Comment.Format.PLAIN, "*x*")
