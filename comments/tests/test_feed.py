@@ -276,3 +276,14 @@ def test_feed_is_valid_atom_whatever_the_board_holds(client, validate_atom):
     assert len(entries(parse(response))) == 6
     # ... and valid Atom.
     assert validate_atom(response.content) is None
+
+
+def test_entry_title_is_the_text_without_markdown_and_content_its_html(client):
+    CommentFactory(content="**Bold** and [a link](https://example.com)\n\n> quoted")
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:title", namespaces=ATOM) == ("Bold and a link\nquoted")
+    assert entry.findtext("atom:content", namespaces=ATOM) == (
+        '<p><strong>Bold</strong> and <a href="https://example.com" '
+        'rel="nofollow ugc noopener">a link</a></p>\n'
+        "<blockquote>\n<p>quoted</p>\n</blockquote>"
+    )
