@@ -14,9 +14,9 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse_lazy
 from django.utils import feedgenerator
+from django.utils.text import Truncator
 
 from .models import Comment
 
@@ -45,6 +45,12 @@ class Atom1Feed(feedgenerator.Atom1Feed):
             }
         )
 
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        # Django's generator writes no atom:content: the comment's HTML.
+        if item.get("content") is not None:
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
     def write(self, outfile, encoding):
         # An entry without a time is as recent as the feed: the latest time
         # of the others (the feed's own atom:updated), or now when none has
@@ -72,13 +78,17 @@ class LatestCommentsFeed(Feed):
 
     def item_title(self, item):
         # An Atom title is plain text, escaped once by the XML writer; the
-        # default escapes it a second time, as RSS readers expect.
-        return str(item)
+        # default escapes it a second time, as RSS readers expect. The text
+        # as read, without its Markdown.
+        return Truncator(item.plain_text()).chars(50)
 
     def item_description(self, item):
-        # Atom's summary is HTML: the text escaped, its line breaks kept,
-        # as on the page.
-        return linebreaksbr(item.content, autoescape=True)
+        # No summary: the whole comment is the entry's content.
+        return None
+
+    def item_extra_kwargs(self, item):
+        # The HTML the page shows, rendered when the comment was saved.
+        return {"content": item.html}
 
     def item_author_name(self, item):
         return item.commenter.get_username() if item.commenter else "anonymous"

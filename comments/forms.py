@@ -1,7 +1,9 @@
 import unicodedata
 
 from django import forms
+from django.utils.safestring import mark_safe
 
+from . import formatting
 from .models import Comment
 
 # The control characters (Unicode category Cc) that people type: a tab and
@@ -95,6 +97,15 @@ class CommentForm(CommentTextMixin, forms.ModelForm):
                 ),
             },
         }
+
+    def preview_html(self):
+        """The text as it would show, in the comment's format; None when the
+        form refuses it (its errors say why)."""
+        if not self.is_valid():
+            return None
+        return mark_safe(
+            formatting.render(self.cleaned_data["content"], self.instance.format)
+        )
 
 
 class CommentAdminForm(CommentTextMixin, forms.ModelForm):

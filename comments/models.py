@@ -1,11 +1,20 @@
+import re
 from dataclasses import dataclass
+from html import unescape
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+
+from . import formatting
+
+# Where the rendered text breaks a line: line breaks and the end of blocks.
+LINE_END = re.compile(r"<br>\n?|</(?:p|li|pre|blockquote)>")
 
 
 def list_url(**params) -> str:
@@ -35,6 +44,8 @@ class CommentQuerySet(models.QuerySet):
     """
 
     def update(self, **kwargs):
+        if ("content" in kwargs or "format" in kwargs) and "html" not in kwargs:
+            kwargs["html"] = _html_for_update(kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
             rows = super().update(**kwargs)
             if rows:
@@ -44,6 +55,7 @@ class CommentQuerySet(models.QuerySet):
     update.alters_data = True
 
     def bulk_create(self, objs, *args, **kwargs):
+        objs = _rendered(objs)
         with transaction.atomic(using=self.db, savepoint=False):
             objs = super().bulk_create(objs, *args, **kwargs)
             if objs:
@@ -51,6 +63,15 @@ class CommentQuerySet(models.QuerySet):
         return objs
 
     bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        if ("content" in fields or "format" in fields) and "html" not in fields:
+            objs = _rendered(objs)
+            fields.append("html")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
 
     def bulk_create_keeping_times(self, objs, *, replace_version=True) -> None:
         """Insert comments that bring their own ``posted``, kept as it is
@@ -66,7 +87,7 @@ class CommentQuerySet(models.QuerySet):
         version once, last: the version's row stays locked from its update
         until the commit, and every post on the site waits for it meanwhile.
         """
-        objs = list(objs)
+        objs = _rendered(objs)
         if not objs:
             return
         # What bulk_create() checks first: a commenter not yet saved is an
@@ -157,6 +178,33 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+def _rendered(comments) -> list:
+    """The comments, each with its HTML rendered from its text."""
+    comments = list(comments)
+    for comment in comments:
+        comment.render()
+    return comments
+
+
+def _html_for_update(kwargs):
+    """The html column's value for an update() that sets the text or the
+    format: rendered from the text given, in each row's own format."""
+    content = kwargs.get("content")
+    if "content" in kwargs and not isinstance(content, str):
+        # An expression: its text is only known to the database.
+        raise TypeError("update() can set a comment's content only to a string.")
+    if "content" not in kwargs:
+        raise TypeError("update() can set a comment's format only with its content.")
+    if "format" in kwargs:
+        return formatting.render(content, kwargs["format"])
+    return models.Case(
+        models.When(
+            format=formatting.PLAIN, then=models.Value(formatting.render_plain(content))
+        ),
+        default=models.Value(formatting.render_markdown(content)),
+    )
+
+
 def _pages_changed():
     # Imported here: comments.caching reads these models.
     from .caching import bump_board_version
@@ -165,7 +213,24 @@ def _pages_changed():
 
 
 class Comment(models.Model):
+    class Format(models.TextChoices):
+        # Comments from before Markdown, and those imported from Flask.
+        PLAIN = formatting.PLAIN, "Plain text"
+        MARKDOWN = formatting.MARKDOWN, "Markdown"
+
     content = models.CharField(max_length=4096)
+    # What the text was written in: it keeps its meaning whatever new
+    # comments are written in (comments.formatting). A row written outside
+    # Django (a SQL console) is plain text, as the rows from before were.
+    format = models.CharField(
+        max_length=8,
+        choices=Format.choices,
+        default=Format.MARKDOWN,
+        db_default=Format.PLAIN,
+    )
+    # The text rendered, on every save (comments.formatting says why); empty
+    # for a row written outside Django, until refresh_pages renders it.
+    html = models.TextField(blank=True, editable=False, db_default="")
     # Nullable: comments from before the site stored times (imported from
     # its Flask ancestor) say "at an unknown time".
     posted = models.DateTimeField(auto_now_add=True, null=True, db_index=True)
@@ -196,11 +261,31 @@ class Comment(models.Model):
         # One transaction with the post_save receiver that replaces the
         # cached pages' version (comments.caching): a comment is never
         # stored without the pages learning of it.
+        self.render()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"content", "format"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "html"}
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk])
+
+    def render(self) -> None:
+        """Renders the text into html, as its format says."""
+        self.html = formatting.render(self.content, self.format)
+
+    def content_html(self) -> SafeString:
+        """The text as HTML, safe to show: rendered and sanitized when saved
+        (or now, for a row written outside Django without it)."""
+        if not self.html:
+            self.render()
+        return mark_safe(self.html)
+
+    def plain_text(self) -> str:
+        """The text as a reader sees it, without its markup (a feed's title)."""
+        text = unescape(strip_tags(LINE_END.sub("\n", self.html)))
+        return re.sub("\n{2,}", "\n", text).strip("\n")
 
     def edit_deadline(self):
         """Until when the text may change; None when it never may."""

@@ -5,15 +5,24 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
     PermissionDenied,
 )
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from . import caching, drafts
+from . import caching, drafts, formatting
 from .forms import CommentForm, PageForm
 from .listing import Listing
 from .models import Comment, list_url
+
+# The name of the forms' Preview button: the text shown, nothing stored.
+PREVIEW = "preview"
 
 # The id of the front page's form to post with, and so the fragment of
 # addresses that lead to it.
@@ -51,9 +60,9 @@ def comment_list(request):
     )
 
 
-def _comment_page(request, before, after, form=None):
+def _comment_page(request, before, after, form=None, preview=None):
     """The page of comments at a position, with the form to post (or the
-    one just refused, with its errors)."""
+    one just refused, with its errors, or previewed)."""
     # The comments come from the cache, rendered once for every reader (an
     # anonymous reader's whole page comes from the cache before this view
     # runs: comments.middleware).
@@ -77,6 +86,7 @@ def _comment_page(request, before, after, form=None):
             "newer_url": listing.newer_url,
             "form": form or CommentForm(),
             "form_id": COMMENT_FORM_ID,
+            "preview": preview,
         },
     )
 
@@ -121,6 +131,9 @@ def comment_create(request):
         drafts.keep(request, drafts.POSTING, list_url())
         return redirect_to_login(f"{list_url()}#{COMMENT_FORM_ID}")
     form = CommentForm(request.POST)
+    if PREVIEW in request.POST:
+        # The page again, the comment shown above the box, nothing stored.
+        return _comment_page(request, None, None, form, preview=_preview(form))
     if not form.is_valid():
         focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
@@ -130,6 +143,44 @@ def comment_create(request):
     messages.success(request, "Comment posted")
     # The newest comment is on the latest page, just above the form.
     return redirect(f"{list_url()}#comment-{comment.pk}")
+
+
+def _preview(form):
+    html = form.preview_html()
+    if html is None:
+        focus_first_error(form)
+    return html
+
+
+@login_required
+@require_POST
+def comment_preview(request):
+    """The text of a comment form as it would show: the HTML fragment the
+    forms' Preview button shows in place (scratchpad.js). The comment's
+    format is that of the comment being edited, if any, of a new one
+    otherwise."""
+    instance = None
+    if pk := request.POST.get("comment"):
+        instance = Comment.objects.filter(
+            pk=pk if pk.isdigit() else None, commenter=request.user
+        ).first()
+    form = CommentForm(request.POST, instance=instance)
+    html = form.preview_html()
+    if html is None:
+        errors = [error for field in form.errors.values() for error in field]
+        return HttpResponse(
+            format_html('<p class="text-danger">{}</p>', errors[0]), status=400
+        )
+    return HttpResponse(html)
+
+
+@require_safe
+def formatting_help(request):
+    return render(
+        request,
+        "comments/formatting_help.html",
+        {"examples": formatting.rendered_examples()},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -157,6 +208,9 @@ def comment_edit(request, pk):
         return render(request, "comments/comment_edit_closed.html", context, status=403)
     if request.method == "POST":
         form = CommentForm(request.POST, instance=comment)
+        if PREVIEW in request.POST:
+            context.update(form=form, preview=_preview(form))
+            return render(request, "comments/comment_form.html", context)
         if form.is_valid():
             if form.has_changed():
                 comment = form.save(commit=False)

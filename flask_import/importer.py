@@ -521,6 +521,7 @@ def _import_comments(source, user_ids, zone, report, write, progress):
                 comments.append(
                     Comment(
                         content=row.content,
+                        format=Comment.Format.PLAIN,
                         posted=posted,
                         commenter_id=user_ids.get(row.commenter_id),
                     )

@@ -61,6 +61,7 @@ LOGIN = reverse("login")
 LOGOUT = reverse("logout")
 PASSWORD = reverse("password_change")
 FEED = reverse("comments:feed")
+PREVIEW = reverse("comments:preview")
 ADMIN_SEARCH = reverse("admin:comments_comment_changelist")
 ADMIN_LOGIN = reverse("admin:login")
 EDIT = "/comments/{id}/edit/"
@@ -78,6 +79,33 @@ INJECTIONS = {
     "attribute-break": '"><svg onload=alert(1)>',
     "javascript-url": "javascript:alert(document.cookie)",
     "path-traversal": "../../etc/passwd",
+}
+# Markdown that tries to make a link run script, or markup break out.
+MARKDOWN_ATTACKS = {
+    "md-javascript-link": "[click](javascript:alert(1))",
+    "md-javascript-case": "[click](JaVaScRiPt:alert(1))",
+    "md-javascript-entity": "[click](&#106;avascript:alert(1))",
+    "md-javascript-hex-entity": "[click](&#x6A;avascript&#x3A;alert(1))",
+    "md-javascript-tab-entity": "[click](java&#x09;script:alert(1))",
+    "md-javascript-spaces": "[click]( javascript:alert(1) )",
+    "md-javascript-newline": "[click](java\nscript:alert(1))",
+    "md-javascript-autolink": "<javascript:alert(1)>",
+    "md-javascript-reference": "[click][x]\n\n[x]: javascript:alert(1)",
+    "md-javascript-image": "![x](javascript:alert(1))",
+    "md-data-link": "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "md-data-autolink": "<data:text/html,<script>alert(1)</script>>",
+    "md-vbscript-link": "[click](vbscript:msgbox(1))",
+    "md-raw-script": "<script>alert(1)</script>",
+    "md-raw-event": '<a href="https://example.com" onmouseover="alert(1)">x</a>',
+    "md-raw-block": "<div onclick=alert(1)>\n\n**inside**\n\n</div>",
+    "md-link-title-break": '[x](https://example.com "a\\" onclick=\\"alert(1)")',
+    "md-code-with-html": "`<script>alert(1)</script>`",
+    "md-unbalanced": "**bold *em [link](https://example.com ~~x` <b>",
+    "md-nested-quotes": ">" * 4096,
+    "md-nested-brackets": "[" * 4096,
+    "md-nested-emphasis": "*" * 2048 + "_" * 2048,
+    "md-nested-lists": "- " * 2047 + "-",
+    "md-nested-links": "[a](" * 1024,
 }
 # Positions and ids that are no number the site could hold.
 BAD_NUMBERS = {
@@ -109,6 +137,14 @@ def _cases():
             KEPT,
             fields=(("content", text),),
             stored=text,
+        )
+    for name, text in MARKDOWN_ATTACKS.items():
+        yield Hostile(
+            f"post-{name}", "POST", CREATE, KEPT, fields=(("content", text),),
+            stored=text,
+        )  # fmt: skip
+        yield Hostile(
+            f"preview-{name}", "POST", PREVIEW, SHOWN, fields=(("content", text),)
         )
     yield Hostile(
         "post-4-byte-characters", "POST", CREATE, KEPT,

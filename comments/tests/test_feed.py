@@ -118,7 +118,9 @@ def test_entry_has_excerpt_author_time_and_permalink(client):
     permalink = f"http://testserver/comments/{comment.pk}/"
     assert entry.find("atom:link", ATOM).get("href") == permalink
     assert entry.findtext("atom:id", namespaces=ATOM) == permalink
-    assert entry.findtext("atom:summary", namespaces=ATOM) == comment.content
+    assert entry.findtext("atom:content", namespaces=ATOM) == (
+        f"<p>{comment.content}</p>"
+    )
 
 
 def test_comment_without_commenter_is_by_anonymous(client):
@@ -152,10 +154,12 @@ def test_html_in_a_comment_stays_text_in_readers(client):
     assert entry.findtext("atom:title", namespaces=ATOM) == (
         "<script>alert(1)</script>\nsecond line"
     )
-    # The summary is Atom HTML: the markup arrives escaped, line breaks kept.
-    summary = entry.find("atom:summary", ATOM)
-    assert summary.get("type") == "html"
-    assert summary.text == "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line"
+    # The content is Atom HTML: the markup arrives escaped, line breaks kept.
+    content = entry.find("atom:content", ATOM)
+    assert content.get("type") == "html"
+    assert content.text == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;<br>\nsecond line</p>"
+    )
 
 
 def test_feed_runs_one_query_whatever_the_board(
@@ -186,7 +190,9 @@ def test_character_xml_cannot_carry_is_replaced(client, char):
     assert response.status_code == 200
     (entry,) = entries(parse(response))
     assert entry.findtext("atom:title", namespaces=ATOM) == "before\ufffdafter"
-    assert entry.findtext("atom:summary", namespaces=ATOM) == "before\ufffdafter"
+    assert entry.findtext("atom:content", namespaces=ATOM) == (
+        "<p>before\ufffdafter</p>"
+    )
 
 
 def test_control_characters_xml_carries_are_kept(client):
@@ -270,3 +276,14 @@ def test_feed_is_valid_atom_whatever_the_board_holds(client, validate_atom):
     assert len(entries(parse(response))) == 6
     # ... and valid Atom.
     assert validate_atom(response.content) is None
+
+
+def test_entry_title_is_the_text_without_markdown_and_content_its_html(client):
+    CommentFactory(content="**Bold** and [a link](https://example.com)\n\n> quoted")
+    (entry,) = entries(parse(client.get(FEED_URL)))
+    assert entry.findtext("atom:title", namespaces=ATOM) == ("Bold and a link\nquoted")
+    assert entry.findtext("atom:content", namespaces=ATOM) == (
+        '<p><strong>Bold</strong> and <a href="https://example.com" '
+        'rel="nofollow ugc noopener">a link</a></p>\n'
+        "<blockquote>\n<p>quoted</p>\n</blockquote>"
+    )

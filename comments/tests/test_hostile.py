@@ -6,8 +6,10 @@ held before, plus only what was valid.
 The run's figure is printed at the end of pytest's output (conftest.py).
 """
 
+from html.parser import HTMLParser
 from types import SimpleNamespace
 from urllib.parse import urlencode, urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings as django_settings
@@ -141,13 +143,47 @@ def check_kept(case, before, after, board):
         assert [row[1:3] for row in added] == [(case.stored, bob.pk)]
 
 
+class Elements(HTMLParser):
+    """Every element's tag and attributes in a piece of HTML."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.found = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def assert_inert(html):
+    """Nothing in the HTML runs: no script but the site's own files, no event
+    attribute, no link or source to a script's URL."""
+    for tag, attrs in Elements(html).found:
+        attrs = dict(attrs)
+        if tag == "script":
+            src = attrs.get("src") or ""
+            assert src.startswith("/") and not src.startswith("//"), attrs
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in {"href", "src", "action", "formaction"}:
+                scheme = "".join((value or "").split()).lower().partition(":")[0]
+                assert scheme not in {"javascript", "data", "vbscript"}, value
+
+
 def check_shown_inert(text, client):
     """The stored text on the page and in the feed: escaped, never run."""
     page = client.get(LIST).content.decode()
     feed = client.get(FEED).content.decode()
-    assert escape(text) in page
+    comment = Comment.objects.filter(content=text).latest("pk")
+    target = client.get(comment.get_absolute_url(), follow=True)
+    assert target.status_code == 200
+    assert comment.html in page
+    assert comment.html in target.content.decode()
     assert django_settings.SECRET_KEY not in page + feed
-    if any(c in text for c in "<>\"'"):
+    entries = ElementTree.fromstring(feed).iter("{http://www.w3.org/2005/Atom}content")
+    for html in [page, target.content.decode(), *(entry.text for entry in entries)]:
+        assert_inert(html)
+    if "<" in text:
         assert text not in page
     # The feed is XML: its titles are text, where only < and & are markup.
     if "<" in text:
@@ -214,6 +250,7 @@ def test_hostile_query_gets_its_page_and_changes_nothing(case, board, request):
     assert django_settings.SECRET_KEY not in page
     if case.never_shown:
         assert case.never_shown not in page
+    assert_inert(page)
     count(request, SHOWN)
 
 

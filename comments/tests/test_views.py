@@ -76,7 +76,18 @@ class TestCommentList:
     def test_line_breaks_are_kept(self, client):
         CommentFactory(content="line one\nline two")
         response = client.get(LIST_URL)
-        assertContains(response, "line one<br>line two")
+        assertContains(response, "<p>line one<br>\nline two</p>")
+
+    def test_plain_comment_renders_as_before_markdown(self, client):
+        # What linebreaksbr made of a comment before Markdown, byte for byte.
+        text = 'it\'s <b>"bold"</b> & **not**\r\nsecond line'
+        CommentFactory(content=text, format=Comment.Format.PLAIN)
+        response = client.get(LIST_URL)
+        assertContains(
+            response,
+            '<div class="comment-content">it&#x27;s &lt;b&gt;&quot;bold&quot;'
+            "&lt;/b&gt; &amp; **not**<br>second line</div>",
+        )
 
     def test_empty_board_says_so(self, client):
         response = client.get(LIST_URL)

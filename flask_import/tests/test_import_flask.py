@@ -130,6 +130,18 @@ class TestStages:
         assert comment.posted is None
         assert comment.commenter is None
 
+    def test_imported_comments_are_plain_text_shown_as_before(self, make_source):
+        source = make_source(1)
+        source.add_comment("**as typed** <b>\nsee https://example.com")
+        run_import(source.url)
+        comment = Comment.objects.get()
+        assert comment.format == Comment.Format.PLAIN
+        assert comment.html == (
+            "**as typed** &lt;b&gt;<br>see "
+            '<a href="https://example.com" rel="nofollow ugc noopener">'
+            "https://example.com</a>"
+        )
+
     def test_stage_with_times_keeps_them_and_has_no_commenters(self, make_source):
         source = make_source(2)
         source.add_comment("timed", datetime.datetime(2017, 10, 13, 16, 36))

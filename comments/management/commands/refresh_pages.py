@@ -1,11 +1,15 @@
 """
 ``manage.py refresh_pages``: have every cached page rendered again, on every
-server, after a change the site could not see.
+server, after a change the site could not see: each comment's HTML is
+rendered again from its text first (comments.formatting).
 """
 
 from django.core.management.base import BaseCommand
 
 from comments.caching import bump_board_version
+from comments.models import Comment
+
+BATCH_SIZE = 1000
 
 
 class Command(BaseCommand):
@@ -17,6 +21,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # Only the rows whose text changed outside Django are written.
+        stale = []
+        comments = Comment.objects.only("pk", "content", "format", "html")
+        for comment in comments.iterator(chunk_size=BATCH_SIZE):
+            html = comment.html
+            comment.render()
+            if comment.html != html:
+                stale.append(comment)
+        for start in range(0, len(stale), BATCH_SIZE):
+            Comment.objects.bulk_update(stale[start : start + BATCH_SIZE], ["html"])
         # Every server reads the version from the database for each page,
         # so a new one reaches them all; pages kept under the old one are
         # never read again and expire from the cache by themselves.

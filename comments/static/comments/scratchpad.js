@@ -29,3 +29,36 @@
 for (const button of document.querySelectorAll("[data-bs-dismiss=alert][hidden]")) {
   button.hidden = false;
 }
+
+// Preview: the forms' Preview button shows the comment in place, the text
+// kept in the box. Without this, the same button posts the form and the
+// server answers with the page and the preview.
+for (const form of document.querySelectorAll("form[data-preview-url]")) {
+  const button = form.querySelector("button[name=preview]");
+  const section = document.getElementById("comment-preview");
+  const content = section && section.querySelector("[data-preview-content]");
+  if (!button || !content) {
+    continue;
+  }
+  button.addEventListener("click", async (event) => {
+    event.preventDefault();
+    let response;
+    try {
+      response = await fetch(form.dataset.previewUrl, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "X-Requested-With": "fetch" },
+      });
+    } catch {
+      response = null;
+    }
+    // Logged out, or the server away: the preview the form posts itself.
+    if (!response || response.redirected || (!response.ok && response.status !== 400)) {
+      form.requestSubmit(button);
+      return;
+    }
+    content.innerHTML = await response.text();
+    section.hidden = false;
+  });
+}

@@ -1,0 +1,149 @@
+"""
+A comment's text as HTML: rendered once, when the comment is saved, and
+stored beside the text (Comment.html).
+
+Stored rather than rendered when a page is first cached: the feed reads the
+comments from the database on every request and would render them each
+time, a page's cache is dropped with every change on the board while a
+comment's HTML changes only with its own text, and a stored column costs a
+page no query. Bulk writes render too (comments.models.CommentQuerySet).
+
+Two formats. A comment written on this site is Markdown (CommonMark, with
+markdown-it-py): raw HTML is text, line breaks are kept as typed, bare URLs
+become links. Comments from before, and those the Flask importer brings,
+are plain text and keep their meaning: escaped, line breaks kept, exactly
+as the board always showed them, with their URLs now links.
+
+Two lines of defence for Markdown: markdown-it makes links only for the
+allowed schemes and writes no HTML of its own beyond its elements; nh3, an
+allow-list sanitizer, then keeps only those elements, links only to
+http, https and mailto, every one with REL. Headings are strong text, and
+images are links to the image, never loaded (no third-party requests; the
+CSP's img-src stays 'self').
+"""
+
+import html
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+
+PLAIN = "plain"
+MARKDOWN = "markdown"
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+REL = "nofollow ugc noopener"
+
+ALLOWED_TAGS = {
+    "p", "br", "em", "strong", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+
+
+def _allowed_link(url: str) -> bool:
+    scheme, colon, _ = url.partition(":")
+    return bool(colon) and scheme.strip().lower() in LINK_SCHEMES
+
+
+def _heading_open(self, tokens, idx, options, env):
+    return "<p><strong>"
+
+
+def _heading_close(self, tokens, idx, options, env):
+    return "</strong></p>\n"
+
+
+def _image(self, tokens, idx, options, env):
+    token = tokens[idx]
+    src = token.attrGet("src") or ""
+    text = self.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{escapeHtml(src)}">{escapeHtml(text)}</a>'
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"html": False, "breaks": True, "linkify": True, "typographer": False},
+    )
+    md.enable(["linkify", "strikethrough"])
+    # A line of dashes stays what it was typed as (no <hr>, not allowed).
+    md.disable("hr")
+    # Only links the sanitizer would keep; the others stay text.
+    md.validateLink = _allowed_link
+    md.add_render_rule("heading_open", _heading_open)
+    md.add_render_rule("heading_close", _heading_close)
+    md.add_render_rule("image", _image)
+    return md
+
+
+MD = _markdown()
+CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=set(LINK_SCHEMES),
+    url_relative="deny",
+    link_rel=REL,
+)
+
+
+def render_markdown(text: str) -> str:
+    """The Markdown text as sanitized HTML."""
+    return CLEANER.clean(MD.render(text)).strip()
+
+
+def render_plain(text: str) -> str:
+    """Plain text as the board always showed it (Django's linebreaksbr:
+    escaped, line breaks kept), with its URLs made links."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parts, start = [], 0
+    for match in MD.linkify.match(text) or []:
+        if not _allowed_link(match.url):
+            continue
+        parts.append(_escape(text[start : match.index]))
+        parts.append(
+            f'<a href="{_escape(match.url)}" rel="{REL}">{_escape(match.text)}</a>'
+        )
+        start = match.last_index
+    parts.append(_escape(text[start:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def _escape(text: str) -> str:
+    # What django.utils.html.escape writes, so that old comments' HTML is
+    # unchanged.
+    return html.escape(text)
+
+
+def render(text: str, text_format: str) -> str:
+    """The comment's text as HTML, in the format it was written in."""
+    if text_format == PLAIN:
+        return render_plain(text)
+    return render_markdown(text)
+
+
+# What the help page shows: each example's source, and its rendering by the
+# same code as the comments'.
+EXAMPLES = [
+    ("Emphasis", "*emphasis* or _emphasis_"),
+    ("Strong", "**strong** or __strong__"),
+    ("Strikethrough", "~~struck out~~"),
+    ("Inline code", "Run `manage.py migrate` first"),
+    ("Code block", "```\ndef hello():\n    return 'world'\n```"),
+    ("Quote", "> Someone said this\n> over two lines"),
+    ("List", "- milk\n- eggs\n- bread"),
+    ("Numbered list", "1. first\n2. second\n3. third"),
+    ("Link", "[the Django docs](https://docs.djangoproject.com/)"),
+    ("Bare address", "See https://www.djangoproject.com for more"),
+    ("Email", "<mailto:someone@example.com>"),
+    ("Line breaks", "A line\nand the next, as typed"),
+    ("Heading", "# A heading is strong text"),
+    ("Image", "![an image](https://example.com/cat.png) is shown as a link"),
+]
+
+
+@cache
+def rendered_examples() -> list[tuple[str, str, str]]:
+    """(title, source, HTML) of each example, rendered once per process."""
+    return [(title, source, render_markdown(source)) for title, source in EXAMPLES]
