@@ -1,7 +1,11 @@
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertRedirects
@@ -248,3 +252,59 @@ class TestDuplicates:
         post(bob_client, "Hello there")
         assert post(bob_client, "Hello there").status_code == 302
         assert bob.comments.count() == 1
+
+
+def post_at_once(user, contents):
+    """Posts each text from its own thread and connection, all at the same
+    moment; the statuses, sorted."""
+    start_together = threading.Barrier(len(contents), timeout=30)
+
+    def send(content):
+        client = Client()
+        try:
+            client.force_login(user)
+            start_together.wait()
+            return client.post(CREATE_URL, {"content": content}).status_code
+        finally:
+            # The test database can only be dropped once they are closed.
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(contents)) as pool:
+        return sorted(pool.map(send, contents))
+
+
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+class TestSimultaneousPosts:
+    """Row locks: MySQL's. SQLite lets one writer at a time (comments.limits)."""
+
+    def test_the_same_text_sent_at_once_is_stored_once(self):
+        for round_ in range(5):
+            user = UserFactory()
+            statuses = post_at_once(user, [f"Twice {round_}"] * 8)
+            assert statuses == [302] * 8
+            assert user.comments.count() == 1
+
+    def test_posts_sent_at_once_at_the_limit_store_no_more_than_it(self, settings):
+        settings.COMMENTS_RATE_LIMIT = ((3, 60),)
+        for round_ in range(5):
+            user = UserFactory()
+            statuses = post_at_once(user, [f"Post {round_}.{n}" for n in range(8)])
+            assert statuses == [302] * 3 + [429] * 5
+            assert user.comments.count() == 3
+
+
+@pytest.mark.mysql
+def test_a_users_latest_comments_are_read_from_their_index():
+    users = UserFactory.create_batch(20)
+    Comment.objects.bulk_create(
+        CommentFactory.build(commenter=users[n % 20]) for n in range(2000)
+    )
+    since = timezone.now() - datetime.timedelta(hours=1)
+    plan = (
+        Comment.objects.filter(commenter=users[0], posted__gt=since)
+        .order_by("-posted")
+        .values_list("posted")[:50]
+        .explain()
+    )
+    assert "comment_commenter_posted" in plan, plan
