@@ -13,6 +13,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from accounts.tests.factories import UserFactory
 from comments.models import Comment, CommentEdit
 from scratchpad.settings import rate_limit
+from scratchpad.tests.processes import manage, production_environ
 
 from .factories import CommentFactory
 
@@ -69,6 +70,28 @@ class TestRateLimitSetting:
         monkeypatch.setenv("TEST_RATE", value)
         with pytest.raises(ImproperlyConfigured, match="TEST_RATE must"):
             rate_limit("TEST_RATE", "5/m")
+
+    def test_the_limits_are_read_from_the_environment(self):
+        result = manage(
+            "shell",
+            "--verbosity=0",
+            "--command",
+            "from django.conf import settings; "
+            "print(settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_EDIT_RATE_LIMIT)",
+            environ=production_environ(
+                COMMENTS_RATE_LIMIT="2/m", COMMENTS_EDIT_RATE_LIMIT="3/h"
+            ),
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "((2, 60),) ((3, 3600),)"
+
+    @pytest.mark.parametrize(
+        "name", ["COMMENTS_RATE_LIMIT", "COMMENTS_EDIT_RATE_LIMIT"]
+    )
+    def test_a_bad_limit_stops_the_start(self, name):
+        result = manage("check", environ=production_environ(**{name: "5 a minute"}))
+        assert result.returncode != 0
+        assert f"{name} must be counts per unit, such as 5/m,50/h" in result.stderr
 
 
 class TestPostingRate:
