@@ -160,6 +160,15 @@ DATABASE_TIMEOUTS = (
     if DATABASE_TIMEOUT
     else {}
 )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes the write lock when it begins: one that reads
+    # then writes (a post's checks, comments/limits.py) would otherwise fail
+    # at once with "database is locked" when another writer is under way,
+    # where waiting its turn takes milliseconds.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {
         # MySQL's "utf8" holds at most three bytes a character: emoji and
