@@ -10,8 +10,9 @@ memory, where a limit would be one per worker.
 Two posts at once must not both pass the check, nor both store the same
 text: the check and the write run in one transaction that first locks the
 user's row (``SELECT ... FOR UPDATE``), so one user's posts and edits take
-their turn, while other users' do not wait. SQLite has no row locks; it
-lets one writer at a time, which is enough on the one machine it serves.
+their turn, while other users' do not wait. SQLite has no row locks: its
+transactions take the database's write lock as they begin (BEGIN IMMEDIATE,
+settings.py), so every post there takes its turn.
 """
 
 import math
