@@ -34,7 +34,7 @@ def probe_pages(users: list[str], paths: list[str], environ: dict[str, str]) -> 
 def flask_database(path: Path, size: int, users: int) -> str:
     """A Flask tutorial database at its final stage (the schema the
     importer's tests use) with SIZE comments by USERS users; its URL."""
-    from comments.tests.flask_sources import FINAL, SQLiteFlaskDatabase
+    from flask_import.tests.flask_sources import FINAL, SQLiteFlaskDatabase
 
     source = SQLiteFlaskDatabase.create(path, FINAL)
     # One werkzeug hash for everyone: the importer converts it, never checks it.
