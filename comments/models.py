@@ -253,6 +253,13 @@ class Comment(models.Model):
         # Insertion order is chronological order, and it also holds for the
         # rows without a time.
         ordering = ["id"]
+        indexes = [
+            # A user's latest comments, for the rate limit and the duplicate
+            # check (comments.limits).
+            models.Index(
+                fields=["commenter", "posted"], name="comment_commenter_posted"
+            ),
+        ]
 
     def __str__(self):
         return Truncator(self.content).chars(50)
@@ -320,6 +327,27 @@ class Comment(models.Model):
             and self.commenter_id is not None
             and self.commenter_id == user.pk
         )
+
+
+class CommentEdit(models.Model):
+    """A saved edit, counted for the edits' rate limit (comments.limits).
+
+    Only the last hour's matter: older rows are removed as the editor saves
+    another edit.
+    """
+
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    edited = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["editor", "edited"], name="comment_edit_editor_edited")
+        ]
+
+    def __str__(self):
+        return f"{self.editor_id} at {self.edited}"
 
 
 class ImportedComment(models.Model):

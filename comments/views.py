@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
     PermissionDenied,
 )
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from . import caching, drafts, formatting
+from . import caching, drafts, formatting, limits
 from .forms import CommentForm, PageForm
 from .listing import Listing
 from .models import Comment, list_url
@@ -119,6 +120,13 @@ def comment_permalink(request, pk):
     return redirect(f"{url}#comment-{comment.pk}")
 
 
+def _too_fast(response, wait):
+    """The form's page, refused for now: 429, and when to try again."""
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def comment_create(request):
     if request.method == "GET":
@@ -137,10 +145,25 @@ def comment_create(request):
     if not form.is_valid():
         focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
-    comment = form.save(commit=False)
-    comment.commenter = request.user
-    comment.save()
-    messages.success(request, "Comment posted")
+    # The checks and the write in one transaction, one at a time per user
+    # (comments.limits).
+    with transaction.atomic():
+        limits.lock_user(request.user)
+        duplicate = limits.duplicate_of(request.user, form.cleaned_data["content"])
+        wait = 0 if duplicate else limits.posting_wait(request.user)
+        if not (duplicate or wait):
+            comment = form.save(commit=False)
+            comment.commenter = request.user
+            comment.save()
+    if wait:
+        limits.refuse(form, wait)
+        return _too_fast(_comment_page(request, None, None, form), wait)
+    if duplicate:
+        # A double click or a resent form: the comment already stored.
+        comment = duplicate
+        messages.info(request, "You already posted this")
+    else:
+        messages.success(request, "Comment posted")
     # The newest comment is on the latest page, just above the form.
     return redirect(f"{list_url()}#comment-{comment.pk}")
 
@@ -213,9 +236,18 @@ def comment_edit(request, pk):
             return render(request, "comments/comment_form.html", context)
         if form.is_valid():
             if form.has_changed():
-                comment = form.save(commit=False)
-                comment.edited = timezone.now()
-                comment.save(update_fields=["content", "edited"])
+                with transaction.atomic():
+                    limits.lock_user(request.user)
+                    if not (wait := limits.editing_wait(request.user)):
+                        comment = form.save(commit=False)
+                        comment.edited = timezone.now()
+                        comment.save(update_fields=["content", "edited"])
+                        limits.record_edit(request.user)
+                if wait:
+                    limits.refuse(form, wait)
+                    context["form"] = form
+                    response = render(request, "comments/comment_form.html", context)
+                    return _too_fast(response, wait)
                 messages.success(request, "Comment updated")
             else:
                 messages.info(request, "Nothing changed")

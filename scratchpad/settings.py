@@ -160,6 +160,15 @@ DATABASE_TIMEOUTS = (
     if DATABASE_TIMEOUT
     else {}
 )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes the write lock when it begins: one that reads
+    # then writes (a post's checks, comments/limits.py) would otherwise fail
+    # at once with "database is locked" when another writer is under way,
+    # where waiting its turn takes milliseconds.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["OPTIONS"] = {
         # MySQL's "utf8" holds at most three bytes a character: emoji and
@@ -263,6 +272,40 @@ COMMENTS_PER_PAGE = 50
 # Long enough to fix a typo, short enough that a reply can trust what it
 # answered. Deleting one's own comment has no time limit.
 COMMENTS_EDIT_WINDOW = timedelta(minutes=15)
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_limit(name: str, default: str) -> tuple[tuple[int, int], ...]:
+    """A rate limit from the environment: ``5/m,50/h`` is at most 5 in any
+    minute and 50 in any hour, as ((count, seconds), ...). Anything else stops
+    the site at start-up: a typo must not quietly lift or tighten the limit."""
+    value = env(name, default=default)
+    limits = []
+    for part in value.split(","):
+        count, _, unit = part.strip().partition("/")
+        if not (count.isascii() and count.isdigit() and unit in RATE_UNITS):
+            raise ImproperlyConfigured(
+                f"{name} must be counts per unit, such as 5/m,50/h (units s, m, "
+                f"h, d), not {value!r}"
+            )
+        limits.append((int(count), RATE_UNITS[unit]))
+    windows = [seconds for _, seconds in limits]
+    if len(set(windows)) != len(windows) or min(c for c, _ in limits) < 1:
+        raise ImproperlyConfigured(
+            f"{name} must give each unit once and counts of at least 1, not {value!r}"
+        )
+    return tuple(sorted(limits, key=lambda limit: limit[1]))
+
+
+# Comments each user may post, and edits each may save, in any minute and
+# any hour (comments/limits.py counts them); staff are not limited. Enough
+# for a conversation, too few to flood the board.
+COMMENTS_RATE_LIMIT = rate_limit("COMMENTS_RATE_LIMIT", "5/m,50/h")
+COMMENTS_EDIT_RATE_LIMIT = rate_limit("COMMENTS_EDIT_RATE_LIMIT", "10/m,100/h")
+# A post of the same text by the same user within this time is a double
+# click or a resent form: it lands on the comment already stored.
+COMMENTS_DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 # Brute-force throttling (django-axes). A lockout is for one username from

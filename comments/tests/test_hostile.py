@@ -24,6 +24,7 @@ from comments.models import Comment
 from .factories import CommentFactory
 from .hostile import (
     CORPUS,
+    CREATE,
     FEED,
     KEPT,
     LIST,
@@ -277,3 +278,26 @@ def test_figure_counts_refused_apart_from_accepted_as_intended():
         "(2 stored as typed, 1 shown escaped, 1 redirected within the site), "
         "1 errors, 1 rows changed unexpectedly"
     )
+
+
+def test_a_flood_of_posts_from_one_user_ends_in_429_storing_no_more(board):
+    # The site's own limit (COMMENTS_RATE_LIMIT's default, 5 a minute), of
+    # which the board's comment by bob, just posted, is one.
+    client, token = client_for(board["users"]["bob"])
+    before = Comment.objects.count()
+    statuses = [
+        client.post(CREATE, {"csrfmiddlewaretoken": token, "content": f"Flood {n}"})
+        for n in range(20)
+    ]
+    assert [response.status_code for response in statuses] == [302] * 4 + [429] * 16
+    assert all(refused_cleanly(response) for response in statuses[4:])
+    assert Comment.objects.count() == before + 4
+
+
+def test_the_same_post_sent_again_and_again_is_stored_once(board):
+    client, token = client_for(board["users"]["bob"])
+    before = Comment.objects.count()
+    fields = {"csrfmiddlewaretoken": token, "content": "Again and again"}
+    locations = {client.post(CREATE, fields)["Location"] for _ in range(20)}
+    assert len(locations) == 1
+    assert Comment.objects.count() == before + 1

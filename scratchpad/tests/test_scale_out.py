@@ -6,7 +6,9 @@ request, because sessions live in the database and nothing in local files.
 
 import re
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
@@ -174,3 +176,50 @@ def test_a_redis_that_stops_answering_costs_a_page_seconds_not_a_worker(
     assert "No comments yet." in response.text
     # The cache's timeouts (a second each), well below gunicorn's 30.
     assert elapsed < 10
+
+
+def test_posts_through_two_servers_are_limited_as_one(
+    shared_database_url, start_app_server, alice
+):
+    first, second = (
+        start_app_server(shared_database_url, COMMENTS_RATE_LIMIT="3/m")
+        for _ in range(2)
+    )
+    browser = Browser()
+    log_in(browser, first, alice)
+    statuses = [
+        browser.submit(
+            server.url + LIST_URL, server.url + CREATE_URL, {"content": f"Post {n}"}
+        ).status
+        for n, server in enumerate([first, second, first, second])
+    ]
+    assert statuses == [302, 302, 302, 429]
+    refused = browser.submit(
+        first.url + LIST_URL, first.url + CREATE_URL, {"content": "Post 5"}
+    )
+    assert refused.status == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "You are posting too fast." in refused.text
+    page = Browser().get(second.url + LIST_URL).text
+    assert [f"Post {n}" in page for n in range(5)] == [True] * 3 + [False] * 2
+
+
+def test_the_same_post_sent_at_once_through_two_servers_is_stored_once(
+    shared_database_url, start_app_server, alice
+):
+    servers = [start_app_server(shared_database_url) for _ in range(2)]
+    browser = Browser()
+    log_in(browser, servers[0], alice)
+    page = browser.get(servers[0].url + LIST_URL)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+    start_together = threading.Barrier(8, timeout=30)
+
+    def send(server):
+        start_together.wait()
+        fields = {"csrfmiddlewaretoken": token, "content": "Only once"}
+        return browser.post(server.url + CREATE_URL, fields).status
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(send, servers * 4))
+    assert statuses == [302] * 8
+    assert Browser().get(servers[1].url + LIST_URL).text.count("Only once") == 1
