@@ -271,6 +271,18 @@ class AppServer:
         return self.log_path.read_text(errors="replace")
 
 
+def wait_until_started(server, name: str, answers) -> None:
+    """Wait, at most STARTUP_TIMEOUT, until ``answers()`` says a server
+    process just started is ready; stop it and fail with its log if it
+    exits or takes longer."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not answers():
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            server.stop()
+            raise RuntimeError(f"{name} did not start:\n{server.log()}")
+        time.sleep(0.05)
+
+
 class MariaDBServer:
     """
     A MariaDB server of the test's own: its own data directory, loopback
@@ -321,12 +333,7 @@ class MariaDBServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not self.answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"mariadbd did not start:\n{self.log()}")
-            time.sleep(0.1)
+        wait_until_started(self, "mariadbd", self.answers)
         return self
 
     def answers(self) -> bool:
@@ -532,12 +539,7 @@ class Nginx:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not self._listening():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"nginx did not start:\n{self.log()}")
-            time.sleep(0.05)
+        wait_until_started(self, "nginx", self._listening)
         return self
 
     def _listening(self) -> bool:
@@ -605,12 +607,7 @@ class RedisServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not self.answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"redis-server did not start:\n{self.log()}")
-            time.sleep(0.05)
+        wait_until_started(self, "redis-server", self.answers)
         return self
 
     def answers(self) -> bool:

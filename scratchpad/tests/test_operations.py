@@ -141,7 +141,30 @@ def test_createsuperuser_noinput_reads_the_environment(monkeypatch):
 
 
 MYSQL_URL = "mysql://user:password@127.0.0.1:3306/scratchpad"
-READ_TIMEOUT = (
+
+
+def read_timeout(*python_args) -> str:
+    """The MySQL read timeout the settings give a process started with
+    ``python_args`` against a MySQL database (no connection is made)."""
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_TIMEOUT"}
+    environ.update(
+        DATABASE_URL=MYSQL_URL,
+        DJANGO_SETTINGS_MODULE="scratchpad.settings",
+        SECRET_KEY="test",
+    )
+    result = subprocess.run(
+        [sys.executable, *python_args],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+PRINT_READ_TIMEOUT = (
     "from django.conf import settings;"
     " print(settings.DATABASES['default']['OPTIONS'].get('read_timeout'))"
 )
@@ -150,47 +173,21 @@ READ_TIMEOUT = (
 @pytest.mark.parametrize(
     "command",
     [
-        ["manage.py", "shell", "-c", READ_TIMEOUT],
-        ["-m", "django", "shell", "-c", READ_TIMEOUT],
+        ["manage.py", "shell", "-c", PRINT_READ_TIMEOUT],
+        ["-m", "django", "shell", "-c", PRINT_READ_TIMEOUT],
     ],
     ids=["manage.py", "python-m-django"],
 )
 def test_commands_wait_for_the_database_however_long(command):
     # A migration may run one statement for minutes; a client that gave up
     # would leave the server finishing a change Django records as failed.
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_TIMEOUT"}
-    environ.update(
-        DATABASE_URL=MYSQL_URL,
-        DJANGO_SETTINGS_MODULE="scratchpad.settings",
-        SECRET_KEY="test",
-    )
-    result = subprocess.run(
-        [sys.executable, *command],
-        cwd=BASE_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "None"
+    assert read_timeout(*command) == "None"
 
 
 def test_gunicorns_workers_give_up_on_a_silent_database_after_seconds():
-    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_TIMEOUT"}
-    environ.update(DATABASE_URL=MYSQL_URL, SECRET_KEY="test")
     # gunicorn.conf.py runs before the workers load the settings.
     code = (
         "import runpy; runpy.run_path('gunicorn.conf.py');"
-        " import django; django.setup(); " + READ_TIMEOUT
+        " import django; django.setup(); " + PRINT_READ_TIMEOUT
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=BASE_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "2"
+    assert read_timeout("-c", code) == "2"
