@@ -117,6 +117,10 @@ class CommentQuerySet(models.QuerySet):
 
     bulk_create_keeping_times.alters_data = True
 
+    def visible(self):
+        """The comments whose text is on the board: not hidden by a moderator."""
+        return self.filter(hidden__isnull=True)
+
     def page(self, before: int | None = None, after: int | None = None) -> Page:
         """The page of comments just before or just after an id, oldest first.
 
@@ -246,6 +250,24 @@ class Comment(models.Model):
     # When the commenter last changed the text; NULL for a comment never
     # edited, so readers can tell the two apart.
     edited = models.DateTimeField(null=True, blank=True, editable=False)
+    # The comment this one answers. SET_NULL: deleting a comment never
+    # deletes its replies; is_reply keeps that it answered one, so the reply
+    # can say it answered a deleted comment.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    is_reply = models.BooleanField(default=False, db_default=False, editable=False)
+    # The users its text mentions (@username), recorded when it is saved for
+    # their notifications.
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
+    # When a moderator took the text off the board; NULL while it is shown.
+    hidden = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
