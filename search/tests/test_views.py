@@ -15,6 +15,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from comments.tests.hostile import INJECTIONS, SEARCH_SYNTAX
+from search.query import parse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -216,3 +218,22 @@ def test_the_navbar_has_a_search_box_on_every_page(client):
     response = client.get(reverse("comments:list"))
     assertContains(response, f'action="{SEARCH}"')
     assertContains(response, '<label for="navbar-search-q"')
+
+
+def test_hostile_queries_find_the_comments_that_hold_them(client):
+    """The hostile corpus's search texts, each stored as a comment and
+    searched for: a page every time, and the comment found whenever the
+    text holds a word to search for."""
+    texts = {**INJECTIONS, **SEARCH_SYNTAX}
+    stored = {
+        name: CommentFactory(content=text, format=Comment.Format.PLAIN)
+        for name, text in texts.items()
+        # What a comment cannot hold; and MariaDB indexes no letter outside
+        # the Basic Multilingual Plane, which FTS5 does (README, Search).
+        if len(text) <= 4096 and "\x00" not in text and name != "4-byte-letters"
+    }
+    for name, text in texts.items():
+        response = client.get(SEARCH, {"q": text})
+        assert response.status_code == 200, name
+        if name in stored and parse(text):
+            assert stored[name].pk in found(response), name
