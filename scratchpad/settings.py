@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "accounts",
     "comments",
     "flask_import",
+    "search",
 ]
 
 MIDDLEWARE = [

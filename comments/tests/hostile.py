@@ -64,6 +64,7 @@ FEED = reverse("comments:feed")
 PREVIEW = reverse("comments:preview")
 ADMIN_SEARCH = reverse("admin:comments_comment_changelist")
 ADMIN_LOGIN = reverse("admin:login")
+SEARCH = reverse("search:search")
 EDIT = "/comments/{id}/edit/"
 DELETE = "/comments/{id}/delete/"
 PERMALINK = "/comments/{id}/"
@@ -116,6 +117,28 @@ BAD_NUMBERS = {
     "empty": "",
     "word": "abc",
     "nul": "\x00",
+}
+# What a full-text engine would read as its own syntax, and text no word is
+# made of.
+SEARCH_SYNTAX = {
+    "boolean-operators": '+cat -dog >mouse <bird ~fish (owl | hen) "un closed',
+    "only-operators": '+-*@~<>()"|&:',
+    "prefix-star-alone": "*",
+    "at-sign": "@bob @@ @",
+    "fts5-keywords": "NEAR(cat dog) AND OR NOT cat:dog ^cat",
+    "quoted-quotes": '"""cat"" ""dog"""',
+    "empty-phrase": '""',
+    "emoji": "😀🎉 👍🏽",
+    "4-byte-letters": "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𠀀𠀁𠀂",
+    "nul-and-controls": "cat\x00dog\x1b[2J\x08\x7f",
+    "ten-thousand-characters": "walrus " * 1428 + "ab",
+    "one-long-word": "w" * 10_000,
+    "many-phrases": '"cat dog" ' * 200,
+    "long-phrase": '"' + "walrus " * 400 + '"',
+    "backslashes": '\\cat\\ \\"dog',
+    "percent-and-underscore": "100% _cat_ %_",
+    "zero-width": "\u200bcat\u200d",
+    "rtl-override": "\u202ecat dog",
 }
 OFF_SITE = {
     "scheme-relative": "//evil.example",
@@ -396,6 +419,29 @@ def _cases():
     yield Hostile(
         "admin-search-anonymous", "GET", f"{ADMIN_SEARCH}?q=x", STAYS, user=None
     )
+
+    # The search box: whatever is typed gives a page of results or "No
+    # comments match", never an error, and the engines never see it as it is.
+    for name, text in {
+        **INJECTIONS,
+        **SEARCH_SYNTAX,
+        "md-javascript-link": MARKDOWN_ATTACKS["md-javascript-link"],
+    }.items():
+        yield Hostile(
+            f"search-{name}", "GET", f"{SEARCH}?q={quote(text)}", SHOWN, user=None,
+            never_shown=text if "<" in text else None,
+        )  # fmt: skip
+    yield Hostile(
+        "search-by-script", "GET", f"{SEARCH}?q=words&by={quote(INJECTIONS['script'])}",
+        SHOWN, user=None, never_shown=INJECTIONS["script"],
+    )  # fmt: skip
+    for name in ["huge", "negative", "word", "nul"]:
+        url = f"{SEARCH}?q=words&before={quote(BAD_NUMBERS[name])}"
+        yield Hostile(f"search-before-{name}", "GET", url, user=None)
+    yield Hostile(
+        "search-by-over-long", "GET", f"{SEARCH}?q=words&by={'b' * 200}", user=None
+    )
+    yield Hostile("search-by-post", "POST", SEARCH, user=None, fields=(("q", "x"),))
 
     # The feed takes no parameters; it ignores those it is sent.
     yield Hostile(
