@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
 
+from .test_accessibility import assert_no_blocking_violations
+
 
 def test_reply_quotes_the_comment_and_each_links_to_the_other(bob_page):
     carol = UserFactory(username="carol")
@@ -24,6 +26,7 @@ def test_reply_quotes_the_comment_and_each_links_to_the_other(bob_page):
     expect(
         bob_page.locator("figcaption").get_by_role("link", name="carol")
     ).to_be_visible()
+    assert_no_blocking_violations(bob_page)
 
     bob_page.get_by_role("textbox", name="Comment").fill("I do")
     with bob_page.expect_navigation():
@@ -63,6 +66,7 @@ def test_by_name_leads_to_a_page_read_fifty_at_a_time(page, make_comments):
     page.locator("article.comment").last.get_by_role("link", name="alice").click()
     expect(page.get_by_role("heading", name="alice")).to_be_visible()
     expect(page.get_by_text("120 comments since joining on")).to_be_visible()
+    assert_no_blocking_violations(page)
 
     def numbers():
         return [
