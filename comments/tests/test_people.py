@@ -141,3 +141,10 @@ def test_new_comment_shows_on_their_page_at_once(client, alice):
     client.get(user_url("alice"))
     CommentFactory(commenter=alice, content="Fresh words", posted=timezone.now())
     assertContains(client.get(user_url("alice")), "Fresh words")
+
+
+@pytest.mark.mysql
+def test_name_in_another_case_leads_to_the_one_address(client, alice):
+    # MySQL's collation finds "ALICE" as alice: the page has one address.
+    response = client.get(user_url("ALICE"))
+    assertRedirects(response, user_url("alice"), status_code=301)
