@@ -20,9 +20,24 @@ allow-list sanitizer, then keeps only those elements, links only to
 http, https and mailto, every one with REL. Headings are strong text, and
 images are links to the image, never loaded (no third-party requests; the
 CSP's img-src stays 'self').
+
+Mentions. ``@username`` of an existing active user becomes a link to their
+page, in both formats; any other @word stays text. The caller looks the
+names up (mention_candidates() says which to look for) and passes the links
+of those that exist: this module reads no database. Links are put into the
+sanitized HTML, in its text only: never inside a link, inline code or a
+code block, nor within a word (an email address). A name ends where the
+characters a username may hold (letters, digits and . @ + - _) end; a dot,
+@, + or - that ends it is punctuation when the name without it is a user's
+("thanks @bob." links bob). A username is matched exactly, case included,
+as Django's authentication matches it. Since the HTML is stored, a user who
+registers later is not linked in comments written before, until
+``manage.py refresh_pages`` renders them again.
 """
 
 import html
+import re
+from collections.abc import Mapping
 from functools import cache
 
 import nh3
@@ -116,11 +131,85 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-def render(text: str, text_format: str) -> str:
-    """The comment's text as HTML, in the format it was written in."""
-    if text_format == PLAIN:
-        return render_plain(text)
-    return render_markdown(text)
+def render(
+    text: str,
+    text_format: str,
+    mentions: Mapping[str, str] | None = None,
+    found: set | None = None,
+) -> str:
+    """The comment's text as HTML, in the format it was written in, with
+    each @name in ``mentions`` (name: the address of their page) a link;
+    the names linked are added to ``found``."""
+    rendered = render_plain(text) if text_format == PLAIN else render_markdown(text)
+    return link_mentions(rendered, mentions, found) if mentions else rendered
+
+
+# "@name" where no name character comes before the @ (an email address).
+MENTION = re.compile(r"(?<![\w.@+-])@([\w.@+-]+)")
+# What may end a name as punctuation rather than as part of it.
+TRAILING = ".@+-"
+# A tag of the sanitized HTML (its attributes always in double quotes), or
+# a stretch of text.
+TAG_OR_TEXT = re.compile(r'(<(?:[^>"]|"[^"]*")*>)')
+# At most this many names are looked up for one text, each at most as long
+# as a username may be: a text of 4096 @s asks for no more.
+MAX_CANDIDATES = 200
+MAX_NAME_LENGTH = 150
+# Elements whose text is never a mention.
+NO_MENTIONS = {"a", "code", "pre"}
+
+
+def mention_candidates(text: str) -> set[str]:
+    """The names the text might mention: the ones to look up."""
+    names = set()
+    for match in MENTION.finditer(text):
+        name = match[1]
+        for candidate in (name, name.rstrip(TRAILING)):
+            if candidate and len(candidate) <= MAX_NAME_LENGTH:
+                names.add(candidate)
+        if len(names) >= MAX_CANDIDATES:
+            break
+    return names
+
+
+def _mention_name(name: str, mentions: Mapping[str, str]) -> str | None:
+    """The part of a matched name that is a user's, if any."""
+    if name in mentions:
+        return name
+    stripped = name.rstrip(TRAILING)
+    return stripped if stripped in mentions else None
+
+
+def link_mentions(
+    rendered: str, mentions: Mapping[str, str], found: set | None = None
+) -> str:
+    """The rendered (sanitized) HTML with each @name in mentions a link to
+    mentions[name], outside links and code; the names linked are added to
+    ``found``."""
+
+    def replace(match):
+        name = _mention_name(match[1], mentions)
+        if name is None:
+            return match[0]
+        if found is not None:
+            found.add(name)
+        link = f'<a href="{_escape(mentions[name])}" class="mention">@{name}</a>'
+        return link + match[0][len(name) + 1 :]
+
+    parts, inside = [], []
+    for part in TAG_OR_TEXT.split(rendered):
+        if part.startswith("<"):
+            tag = re.match(r"</?([a-z0-9]+)", part)
+            if tag and tag[1] in NO_MENTIONS:
+                if part.startswith("</"):
+                    if inside:
+                        inside.pop()
+                elif not part.endswith("/>"):
+                    inside.append(tag[1])
+        elif part and not inside:
+            part = MENTION.sub(replace, part)
+        parts.append(part)
+    return "".join(parts)
 
 
 # What the help page shows: each example's source, and its rendering by the

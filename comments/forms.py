@@ -3,7 +3,6 @@ import unicodedata
 from django import forms
 from django.utils.safestring import mark_safe
 
-from . import formatting
 from .models import Comment
 
 # The control characters (Unicode category Cc) that people type: a tab and
@@ -103,9 +102,12 @@ class CommentForm(CommentTextMixin, forms.ModelForm):
         form refuses it (its errors say why)."""
         if not self.is_valid():
             return None
-        return mark_safe(
-            formatting.render(self.cleaned_data["content"], self.instance.format)
+        # Rendered as the comment would be, its mentions linked.
+        comment = Comment(
+            content=self.cleaned_data["content"], format=self.instance.format
         )
+        comment.render()
+        return mark_safe(comment.html)
 
 
 class CommentAdminForm(CommentTextMixin, forms.ModelForm):

@@ -46,12 +46,13 @@ def refuse(form, wait: int) -> None:
     form.fields["content"].widget.attrs["autofocus"] = True
 
 
-def duplicate_of(user, content: str) -> Comment | None:
+def duplicate_of(user, content: str, parent=None) -> Comment | None:
     """The comment this user posted with exactly this text within
-    COMMENTS_DUPLICATE_WINDOW, if there is one."""
+    COMMENTS_DUPLICATE_WINDOW, if there is one; for a reply, in reply to the
+    same comment ("Thanks!" to two people is two replies)."""
     since = timezone.now() - settings.COMMENTS_DUPLICATE_WINDOW
     recent = Comment.objects.filter(
-        commenter=user, posted__gte=since, content=content
+        commenter=user, posted__gte=since, content=content, parent=parent
     ).order_by("-pk")
     # The database's comparison may ignore case or accents (MySQL's
     # collations do): only the very same text is the same post.

@@ -1,15 +1,18 @@
 """
 A page of comments rendered once for every reader, and cached.
 
-What a reader may do with a comment (Edit, Delete) differs from reader to
-reader, so the rendered HTML is cut where each comment's links go, and each
-reader's links go in at each request without rendering the comments again.
-Who gets which link is the model's to say (Comment.has_links_for,
-Comment.can_edit, Comment.can_delete): the listing only asks it.
+What a reader may do with a comment (Reply, Edit, Delete) differs from
+reader to reader, so the rendered HTML is cut where each comment's links go,
+and each reader's links go in at each request without rendering the comments
+again. Who gets which link is the model's to say (Comment.has_links_for,
+Comment.can_reply, Comment.can_edit, Comment.can_delete): the listing only
+asks it. Every logged-in reader may reply, and most have no other link: the
+links of such a reader are rendered once with the list, and kept with it.
 """
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -21,6 +24,29 @@ from .models import Comment, Page
 LINKS_SLOT = "<!-- links -->"
 
 
+class AnyReader(AnonymousUser):
+    """Any logged-in reader, who neither wrote the comments nor has any
+    permission: whose links are rendered once with the list
+    (Listing.readers_links)."""
+
+    is_authenticated = True
+
+
+def links_html(comment, user) -> str:
+    """The comment's links (Reply, Edit, Delete) for this reader."""
+    if not comment.has_links_for(user):
+        return ""
+    return render_to_string(
+        "comments/comment_links.html",
+        {
+            "comment": comment,
+            "can_reply": comment.can_reply(user),
+            "can_edit": comment.can_edit(user),
+            "can_delete": comment.can_delete(user),
+        },
+    )
+
+
 @dataclass
 class Listing:
     """A page's comments as HTML, with what the page around it needs: the
@@ -28,8 +54,12 @@ class Listing:
 
     # One more piece than comments: comment i's links go after pieces[i].
     pieces: list[str]
-    # (pk, commenter_id, posted) of each comment, what deciding its links takes.
+    # (pk, commenter_id, posted, hidden) of each comment, what deciding its
+    # links takes.
     comments: list[tuple]
+    # Each comment's links for a logged-in reader who is neither its author
+    # nor staff (AnyReader).
+    readers_links: list[str]
     older_url: str | None
     newer_url: str | None
 
@@ -51,7 +81,10 @@ class Listing:
             )
         return cls(
             pieces=pieces,
-            comments=[(c.pk, c.commenter_id, c.posted) for c in page.comments],
+            comments=[
+                (c.pk, c.commenter_id, c.posted, c.hidden) for c in page.comments
+            ],
+            readers_links=[links_html(c, AnyReader()) for c in page.comments],
             older_url=page.older_url,
             newer_url=page.newer_url,
         )
@@ -63,15 +96,11 @@ class Listing:
         # model instance per comment cost a page more than all the rest of
         # its links.
         comment = Comment()
-        for index, (pk, commenter_id, posted) in enumerate(self.comments):
-            comment.pk, comment.commenter_id, comment.posted = pk, commenter_id, posted
-            if comment.has_links_for(user):
-                pieces[index] += render_to_string(
-                    "comments/comment_links.html",
-                    {
-                        "comment": comment,
-                        "can_edit": comment.can_edit(user),
-                        "can_delete": comment.can_delete(user),
-                    },
-                )
+        for index, (pk, commenter_id, posted, hidden) in enumerate(self.comments):
+            comment.pk, comment.commenter_id = pk, commenter_id
+            comment.posted, comment.hidden = posted, hidden
+            if comment.has_own_links_for(user):
+                pieces[index] += links_html(comment, user)
+            elif user.is_authenticated:
+                pieces[index] += self.readers_links[index]
         return "".join(pieces)

@@ -4,6 +4,7 @@ from html import unescape
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -117,9 +118,53 @@ class CommentQuerySet(models.QuerySet):
 
     bulk_create_keeping_times.alters_data = True
 
+    def for_listing(self):
+        """With what a listed comment shows besides its own row: its author,
+        the comment it answers and that one's author, and its replies (one
+        query more for a whole page)."""
+        replies = self.model.objects.select_related("commenter").order_by("pk")
+        return (
+            self.select_related("commenter", "parent__commenter")
+            # Only the parent's author and link are shown, never its text.
+            .defer("parent__content", "parent__html")
+            .prefetch_related(models.Prefetch("replies", queryset=replies))
+        )
+
     def visible(self):
         """The comments whose text is on the board: not hidden by a moderator."""
         return self.filter(hidden__isnull=True)
+
+    def newest_first(self, url: str, before: int | None = None) -> Page:
+        """The page of comments, newest first, older than the one before
+        names (the page at url?before=<id>); the newest without before. A
+        person's page (views.user_comments).
+
+        Keyset paging, as page() explains: a page costs the same deep in the
+        history. Only a comment of these is a position: any other id gives
+        the redirect_url of the page it falls in, the one before the next
+        newer comment of these.
+        """
+        per_page = settings.COMMENTS_PER_PAGE
+        comments = self.for_listing().order_by("-pk")
+        if before is not None:
+            comments = comments.filter(pk__lte=before)
+        rows = list(comments[: per_page + 2])
+        named = before is not None and bool(rows) and rows[0].pk == before
+        if before is not None and not named:
+            newer = (
+                self.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True)
+            )
+            newer = newer.first()
+            return Page(
+                [], redirect_url=url if newer is None else f"{url}?before={newer}"
+            )
+        rows = rows[1:] if named else rows[: per_page + 1]
+        page = rows[:per_page]
+        return Page(
+            comments=page,
+            older_url=f"{url}?before={page[-1].pk}" if len(rows) > per_page else None,
+            newer_url=url if before is not None else None,
+        )
 
     def page(self, before: int | None = None, after: int | None = None) -> Page:
         """The page of comments just before or just after an id, oldest first.
@@ -138,7 +183,7 @@ class CommentQuerySet(models.QuerySet):
         page, found with one more query of the index.
         """
         per_page = settings.COMMENTS_PER_PAGE
-        comments = self.select_related("commenter")
+        comments = self.for_listing()
         ids = self.values_list("pk", flat=True)
         redirect_url = None
         if after is not None:
@@ -185,9 +230,37 @@ class CommentQuerySet(models.QuerySet):
 def _rendered(comments) -> list:
     """The comments, each with its HTML rendered from its text."""
     comments = list(comments)
+    users = mentionable_users(comment.content for comment in comments)
     for comment in comments:
-        comment.render()
+        comment.render(users)
     return comments
+
+
+def mentionable_users(texts) -> dict:
+    """The active users the texts may mention (@username), by username,
+    matched exactly (comments.formatting says how a mention is read)."""
+    names = set()
+    for text in texts:
+        names |= formatting.mention_candidates(text)
+    if not names:
+        return {}
+    User = get_user_model()
+    found, names_list = {}, sorted(names)
+    # In batches: an import's many texts stay within any database's limit
+    # of a query's parameters.
+    for start in range(0, len(names_list), 500):
+        batch = names_list[start : start + 500]
+        lookup = {f"{User.USERNAME_FIELD}__in": batch, "is_active": True}
+        for user in User.objects.filter(**lookup):
+            # MySQL compares names without case: only the exact name counts.
+            if user.get_username() in names:
+                found[user.get_username()] = user
+    return found
+
+
+def mention_links(users: dict) -> dict[str, str]:
+    """Each user's name and the address of their page."""
+    return {name: reverse("comments:user", args=[name]) for name in users}
 
 
 def _html_for_update(kwargs):
@@ -199,13 +272,15 @@ def _html_for_update(kwargs):
         raise TypeError("update() can set a comment's content only to a string.")
     if "content" not in kwargs:
         raise TypeError("update() can set a comment's format only with its content.")
+    links = mention_links(mentionable_users([content]))
     if "format" in kwargs:
-        return formatting.render(content, kwargs["format"])
+        return formatting.render(content, kwargs["format"], links)
     return models.Case(
         models.When(
-            format=formatting.PLAIN, then=models.Value(formatting.render_plain(content))
+            format=formatting.PLAIN,
+            then=models.Value(formatting.render(content, formatting.PLAIN, links)),
         ),
-        default=models.Value(formatting.render_markdown(content)),
+        default=models.Value(formatting.render(content, formatting.MARKDOWN, links)),
     )
 
 
@@ -291,18 +366,38 @@ class Comment(models.Model):
         # cached pages' version (comments.caching): a comment is never
         # stored without the pages learning of it.
         self.render()
+        # A reply stays one when the comment it answers is deleted.
+        if self.parent_id is not None:
+            self.is_reply = True
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"content", "format"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "html"}
+        adding = self._state.adding
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
+            # Whom the text mentions, in the same transaction: read them in
+            # transaction.on_commit(), not in a post_save receiver.
+            if update_fields is None or "content" in update_fields:
+                if not adding:
+                    self.mentions.set(self._mentioned)
+                elif self._mentioned:
+                    self.mentions.add(*self._mentioned)
 
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk])
 
-    def render(self) -> None:
-        """Renders the text into html, as its format says."""
-        self.html = formatting.render(self.content, self.format)
+    def render(self, users: dict | None = None) -> None:
+        """Renders the text into html, as its format says, with its mentions
+        of active users linked; ``users`` are those the text may mention
+        (mentionable_users()), looked up when not given."""
+        if users is None:
+            users = mentionable_users([self.content])
+        found = set()
+        self.html = formatting.render(
+            self.content, self.format, mention_links(users), found=found
+        )
+        # Who the text mentions, recorded by save().
+        self._mentioned = [users[name] for name in sorted(found)]
 
     def content_html(self) -> SafeString:
         """The text as HTML, safe to show: rendered and sanitized when saved
@@ -338,9 +433,19 @@ class Comment(models.Model):
         # is_staff first: a regular user's permissions are never loaded.
         return user.is_staff and user.has_perm("comments.delete_comment")
 
+    def can_reply(self, user) -> bool:
+        """Any logged-in reader answers a comment on the board (not hidden)."""
+        return user.is_authenticated and self.hidden is None
+
     def has_links_for(self, user) -> bool:
-        """Whether this reader gets any link on the comment (Edit, Delete):
-        what the cached listing asks of each comment (comments.listing)."""
+        """Whether this reader gets any link on the comment (Reply, Edit,
+        Delete)."""
+        return self.can_reply(user) or self.has_own_links_for(user)
+
+    def has_own_links_for(self, user) -> bool:
+        """Whether this reader gets links on the comment beyond those every
+        logged-in reader gets (Edit, Delete): what the cached listing asks
+        of each comment (comments.listing)."""
         return self.can_edit(user) or self.can_delete(user)
 
     def is_authored_by(self, user) -> bool:

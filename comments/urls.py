@@ -12,5 +12,8 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="reply"),
+    # path: a name imported from elsewhere may hold any character.
+    path("users/<path:username>/", views.user_comments, name="user"),
     path("feed/", LatestCommentsFeed(), name="feed"),
 ]

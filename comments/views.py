@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
@@ -8,6 +9,7 @@ from django.core.exceptions import (
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -145,27 +147,129 @@ def comment_create(request):
     if not form.is_valid():
         focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
+    comment, wait = _store(request, form)
+    if wait:
+        return _too_fast(_comment_page(request, None, None, form), wait)
+    # The newest comment is on the latest page, just above the form.
+    return redirect(f"{list_url()}#comment-{comment.pk}")
+
+
+def _store(request, form, parent=None):
+    """Stores the form's comment by the logged-in user, in reply to parent
+    if given: (the comment, 0), or the comment already posted with the same
+    text, or (None, seconds to wait) when the user posts too fast."""
     # The checks and the write in one transaction, one at a time per user
     # (comments.limits).
     with transaction.atomic():
         limits.lock_user(request.user)
-        duplicate = limits.duplicate_of(request.user, form.cleaned_data["content"])
+        content = form.cleaned_data["content"]
+        duplicate = limits.duplicate_of(request.user, content, parent)
         wait = 0 if duplicate else limits.posting_wait(request.user)
         if not (duplicate or wait):
             comment = form.save(commit=False)
             comment.commenter = request.user
+            comment.parent = parent
             comment.save()
     if wait:
         limits.refuse(form, wait)
-        return _too_fast(_comment_page(request, None, None, form), wait)
+        return None, wait
     if duplicate:
         # A double click or a resent form: the comment already stored.
-        comment = duplicate
         messages.info(request, "You already posted this")
+        return duplicate, 0
+    messages.success(request, "Reply posted" if parent else "Comment posted")
+    return comment, 0
+
+
+@require_http_methods(["GET", "POST"])
+def comment_reply(request, pk):
+    """The form to answer a comment, the comment quoted above it. The
+    comment answered is the one the address names, on the board and not
+    hidden; nothing else the form sends says what it answers."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            # The session ended while the form was open (comments.drafts).
+            drafts.keep(request, drafts.POSTING, request.path)
+        return redirect_to_login(request.get_full_path())
+    parent = get_object_or_404(
+        Comment.objects.visible().select_related("commenter"), pk=pk
+    )
+    context = {"parent": parent, "preview": None}
+    status = 200
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if PREVIEW in request.POST:
+            context["preview"] = _preview(form)
+        elif form.is_valid():
+            comment, wait = _store(request, form, parent)
+            if not wait:
+                return redirect(comment)
+            status = 429
+            context["retry_after"] = wait
+        else:
+            focus_first_error(form)
+    elif draft := drafts.take(request, request.path):
+        messages.info(request, "Your reply is back in the box, not posted yet")
+        form = CommentForm(initial={"content": draft})
     else:
-        messages.success(request, "Comment posted")
-    # The newest comment is on the latest page, just above the form.
-    return redirect(f"{list_url()}#comment-{comment.pk}")
+        form = CommentForm()
+        # Straight to the box: the page is there to write in.
+        form.fields["content"].widget.attrs["autofocus"] = True
+    context["form"] = form
+    response = render(request, "comments/comment_reply.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(context["retry_after"])
+    return response
+
+
+@require_safe
+def user_comments(request, username):
+    """A person's page: their comments, newest first, 50 a page, found by
+    position (?before=<id>, the oldest comment of the page before), as the
+    front page's are (CommentQuerySet.page says why)."""
+    User = get_user_model()
+    person = get_object_or_404(
+        User, **{User.USERNAME_FIELD: username, "is_active": True}
+    )
+    if person.get_username() != username:
+        # MySQL found the name whatever its case: the page has one address.
+        return redirect("comments:user", person.get_username(), permanent=True)
+    position = PageForm(request.GET)
+    if not position.is_valid() or position.cleaned_data["after"] is not None:
+        return render(
+            request,
+            "400.html",
+            {
+                "problem": (
+                    "This page of comments does not exist: “before” takes a "
+                    "comment number."
+                )
+            },
+            status=400,
+        )
+    before = position.cleaned_data["before"]
+    # Cached under the board's version, as the front page's list is.
+    key = caching.page_key(caching.board_version(), "user", person.pk, before)
+    cached = caching.get_page(key)
+    if cached is None:
+        url = reverse("comments:user", args=[person.get_username()])
+        page = person.comments.newest_first(url, before)
+        if page.redirect_url is not None:
+            return redirect(page.redirect_url)
+        cached = (Listing.of(page), person.comments.count())
+        caching.set_page(key, cached)
+    listing, total = cached
+    return render(
+        request,
+        "comments/user_comments.html",
+        {
+            "person": person,
+            "total": total,
+            "comment_items": mark_safe(listing.html_for(request.user)),
+            "older_url": listing.older_url,
+            "newer_url": listing.newer_url,
+        },
+    )
 
 
 def _preview(form):

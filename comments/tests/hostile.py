@@ -68,6 +68,8 @@ SEARCH = reverse("search:search")
 EDIT = "/comments/{id}/edit/"
 DELETE = "/comments/{id}/delete/"
 PERMALINK = "/comments/{id}/"
+REPLY = "/comments/{id}/reply/"
+USER = "/users/{name}/"
 
 # Text that is harmless as data and dangerous if the site ever ran it.
 INJECTIONS = {
@@ -107,6 +109,64 @@ MARKDOWN_ATTACKS = {
     "md-nested-emphasis": "*" * 2048 + "_" * 2048,
     "md-nested-lists": "- " * 2047 + "-",
     "md-nested-links": "[a](" * 1024,
+    # Script's schemes in more spellings: each stays text or is dropped.
+    "md-javascript-colon-entity": "[click](javascript&colon;alert(1))",
+    "md-javascript-padded-entity": "[click](&#0000106avascript:alert(1))",
+    "md-javascript-control-entity": "[click](&#1;javascript:alert(1))",
+    "md-javascript-nbsp": "[click](\u00a0javascript:alert(1))",
+    "md-javascript-percent": "[click](%6Aavascript:alert(1))",
+    "md-javascript-angle-destination": "[click](<javascript:alert(1)>)",
+    "md-javascript-upper-autolink": "<JAVASCRIPT:alert(1)>",
+    "md-javascript-reference-entity": "[click]\n\n[click]: &#106;avascript:alert(1)",
+    "md-javascript-reference-angle": '[click][x]\n\n[x]: <javascript:alert(1)> "t"',
+    "md-javascript-bare": "javascript:alert(1) and www.example.com",
+    "md-javascript-in-quote-list": "> - [click](javascript:alert(1))",
+    "md-link-in-link": "[[a](https://a.example)](javascript:alert(1))",
+    "md-vbscript-case": "[click](VBScript:msgbox(1))",
+    "md-vbscript-autolink": "<vbscript:msgbox(1)>",
+    "md-data-image": "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "md-data-reference": "[x][d]\n\n[d]: data:text/html,<script>alert(1)</script>",
+    "md-data-case": "[click](DATA:text/html,<script>alert(1)</script>)",
+    # Raw HTML and event attributes: text, never elements.
+    "md-raw-img-onerror": "<img src=x onerror=alert(1)>",
+    "md-raw-svg": "<svg/onload=alert(1)>",
+    "md-raw-iframe": '<iframe src="javascript:alert(1)"></iframe>',
+    "md-raw-style": "<style>*{display:none}</style>",
+    "md-raw-inline-event": "text <b onmouseover=alert(1)>x</b>",
+    "md-raw-comment": "<!-- <script>alert(1)</script> -->",
+    "md-raw-cdata": "<![CDATA[<script>alert(1)</script>]]>",
+    "md-raw-form": '<form action="javascript:alert(1)"><button>x</button></form>',
+    "md-raw-in-code-fence": "```html\n<script>alert(1)</script>\n```",
+    # Unbalanced and unclosed markup.
+    "md-unclosed-fence": "```\n<script>alert(1)",
+    "md-unclosed-link-title": '[x](https://example.com "unclosed',
+    "md-unbalanced-emphasis": "***a**b*c_d__e~~f",
+    "md-stray-closers": "]]]) ** __ ~~ ``` > x",
+    # Pathological nesting at the longest comment (4096 characters).
+    "md-quotes-2000": ">" * 2000 + " deep",
+    "md-brackets-2000": "[" * 2000 + "x",
+    "md-brackets-balanced": "[" * 2000 + "x" + "]" * 2000,
+    "md-images-open": "![[" * 1365,
+    "md-star-runs": "*a" * 2048,
+    "md-star-underscore": "*_" * 2048,
+    "md-stars-4096": "*" * 4096,
+    "md-backticks-alternating": "`a" * 2048,
+    "md-parens-destination": "[x](" + "(" * 2000 + ")" * 2000 + ")",
+    "md-angle-brackets": "<" * 4096,
+    "md-entities": "&#x26;" * 682,
+    "md-reference-openers": "[a]: <" * 682,
+    # Mentions: a name is only ever text or a link to the person's page.
+    "md-mention-script": "@<script>alert(1)</script>",
+    "md-mention-attribute": '@bob" onmouseover="alert(1)',
+    "md-mention-in-link": "[@bob](javascript:alert(1)) <@bob>",
+    "md-mention-in-code": "`@bob` and\n\n    @bob",
+    "md-mention-flood": " ".join(["@bob"] * 819),
+    "md-at-signs": "@" * 4096,
+}
+# Script's scheme with a control character: the form refuses the text.
+CONTROL_ATTACKS = {
+    "md-javascript-control-char": "[click](java\x01script:alert(1))",
+    "md-javascript-nul": "[click](java\x00script:alert(1))",
 }
 # Positions and ids that are no number the site could hold.
 BAD_NUMBERS = {
@@ -169,6 +229,8 @@ def _cases():
         yield Hostile(
             f"preview-{name}", "POST", PREVIEW, SHOWN, fields=(("content", text),)
         )
+    for name, text in CONTROL_ATTACKS.items():
+        yield Hostile(f"post-{name}", "POST", CREATE, fields=(("content", text),))
     yield Hostile(
         "post-4-byte-characters", "POST", CREATE, KEPT,
         fields=(("content", "emoji 😀 and 𝔘"),), stored="emoji 😀 and 𝔘",
@@ -379,6 +441,46 @@ def _cases():
         body="csrfmiddlewaretoken={csrf}&old_password=x".encode("utf-16"),
         content_type=f"{FORM}; charset=utf-16",
     )  # fmt: skip
+
+    # Replies: what they answer is the address's comment, shown and not
+    # hidden; the text is any comment's.
+    for name in ["md-javascript-link", "md-raw-script", "md-mention-attribute"]:
+        text = MARKDOWN_ATTACKS[name]
+        yield Hostile(
+            f"reply-{name}", "POST", REPLY.format(id="{theirs}"), KEPT,
+            fields=(("content", text),), stored=text,
+        )  # fmt: skip
+    yield Hostile(
+        "reply-parent-in-form", "POST", REPLY.format(id="{theirs}"), KEPT,
+        fields=(("content", "to carol"), ("parent", "{mine}")), stored="to carol",
+    )  # fmt: skip
+    yield Hostile(
+        "reply-anonymous", "POST", REPLY.format(id="{theirs}"), user=None,
+        fields=(("content", "x"),),
+    )  # fmt: skip
+    yield Hostile(
+        "reply-missing-comment", "POST", REPLY.format(id="999999"),
+        fields=(("content", "x"),),
+    )  # fmt: skip
+    for name in ["huge", "negative", "traversal", "word"]:
+        url = REPLY.format(id=quote(BAD_NUMBERS[name]))
+        yield Hostile(f"reply-id-{name}", "POST", url, fields=(("content", "x"),))
+    yield Hostile(
+        "reply-empty", "POST", REPLY.format(id="{theirs}"), fields=(("content", ""),)
+    )
+
+    # People's pages.
+    for name in ["script", "sql-or", "template-variable", "attribute-break"]:
+        url = USER.format(name=quote(INJECTIONS[name], safe=""))
+        yield Hostile(f"user-page-{name}", "GET", url, user=None)
+    yield Hostile("user-page-traversal", "GET", USER.format(name="../admin"), user=None)
+    for name in ["huge", "negative", "float", "word", "nul"]:
+        url = f"{USER.format(name='bob')}?before={quote(BAD_NUMBERS[name])}"
+        expect = STAYS if name == "huge" else REFUSED
+        yield Hostile(f"user-page-before-{name}", "GET", url, expect, user=None)
+    yield Hostile(
+        "user-page-after", "GET", f"{USER.format(name='bob')}?after=1", user=None
+    )
 
     # Paging.
     for param in ["before", "after"]:

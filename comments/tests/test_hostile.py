@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -178,12 +179,24 @@ def check_shown_inert(text, client):
     comment = Comment.objects.filter(content=text).latest("pk")
     target = client.get(comment.get_absolute_url(), follow=True)
     assert target.status_code == 200
+    person = client.get(
+        reverse("comments:user", args=[comment.commenter.get_username()])
+    )
+    assert person.status_code == 200
+    person = person.content.decode()
     assert comment.html in page
     assert comment.html in target.content.decode()
-    assert django_settings.SECRET_KEY not in page + feed
+    assert comment.html in person
+    assert django_settings.SECRET_KEY not in page + feed + person
     entries = ElementTree.fromstring(feed).iter("{http://www.w3.org/2005/Atom}content")
-    for html in [page, target.content.decode(), *(entry.text for entry in entries)]:
+    pages = [page, target.content.decode(), person]
+    for html in [*pages, *(entry.text for entry in entries)]:
         assert_inert(html)
+    if comment.mentions.exists():
+        # A mention is a link to the person's page, and nothing more.
+        for _tag, attrs in Elements(comment.html).found:
+            if ("class", "mention") in attrs:
+                assert attrs == [("href", "/users/bob/"), ("class", "mention")]
     if "<" in text:
         assert text not in page
     # The feed is XML: its titles are text, where only < and & are markup.

@@ -229,8 +229,9 @@ class TestQueryBudget:
             "before": {"before": comments[size // 2].pk},
             "after": {"after": comments[1].pk},
         }[position]
-        # The page itself, then whether anything lies on its other side.
-        page_queries = 1 if position == "latest" else 2
+        # The page itself and its comments' replies, then whether anything
+        # lies on its other side.
+        page_queries = 2 if position == "latest" else 3
         with django_assert_max_num_queries(visitor_queries + page_queries):
             response = client.get(LIST_URL, query)
         expected = {"latest": size, "before": size // 2, "after": size - 2}[position]
@@ -241,9 +242,10 @@ class TestQueryBudget:
     ):
         make_comments(200, commenters=100)
         client.force_login(UserFactory(username="moderator", is_staff=True))
-        # The session, the user, the version, the page, and the user's and
-        # groups' permissions, loaded once for the whole page.
-        with django_assert_max_num_queries(6):
+        # The session, the user, the version, the page, its comments'
+        # replies, and the user's and groups' permissions, loaded once for
+        # the whole page.
+        with django_assert_max_num_queries(7):
             client.get(LIST_URL)
 
     @pytest.mark.parametrize(
@@ -263,10 +265,11 @@ class TestQueryBudget:
         # Commenters come in the same query as their comments.
         assert "JOIN" in sql
 
-    def test_anonymous_front_page_is_the_version_and_one_query_and_no_cookie(
+    def test_anonymous_front_page_is_the_version_and_the_page_and_no_cookie(
         self, client, make_comments, django_assert_num_queries
     ):
         make_comments(100, commenters=50)
-        with django_assert_num_queries(2):
+        # The version, the page and its comments' replies.
+        with django_assert_num_queries(3):
             response = client.get(LIST_URL)
         assert not response.cookies

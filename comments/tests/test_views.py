@@ -112,8 +112,9 @@ class TestCommentList:
         self, client, django_assert_num_queries
     ):
         CommentFactory.create_batch(20)
-        # The cached pages' version, then the page itself.
-        with django_assert_num_queries(2):
+        # The cached pages' version, then the page itself and its comments'
+        # replies.
+        with django_assert_num_queries(3):
             client.get(LIST_URL)
 
 
@@ -131,7 +132,9 @@ class TestPostComment:
     def test_posted_comment_appears_on_the_list(self, bob_client):
         response = bob_client.post(CREATE_URL, {"content": "Hello, world"}, follow=True)
         assertContains(response, "Hello, world")
-        assertContains(response, " by bob")
+        assertContains(
+            response, ' by <a href="/users/bob/" class="comment-author">bob</a>'
+        )
 
     def test_commenter_comes_from_the_session_not_the_form(self, bob_client, bob):
         other = UserFactory(username="mallory")

@@ -550,7 +550,11 @@ class TestComments:
         # 16:36 in Berlin is 14:36 UTC: the page's text is in UTC, and its
         # script shows a Berlin reader the 16:36 the Flask site showed.
         assertContains(response, '<time datetime="2017-10-13T14:36:00Z" title="UTC">')
-        assertContains(response, "Friday, 13 October 2017 at 14:36</time></a> by bob")
+        assertContains(
+            response,
+            "Friday, 13 October 2017 at 14:36</time></a> by "
+            '<a href="/users/bob/" class="comment-author">bob</a>',
+        )
         assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt; 🎉")
         text = re.sub(r"<[^>]+>", "", response.content.decode())
         assert "Posted at an unknown time by anonymous" in text
