@@ -37,7 +37,8 @@ def search(request):
     """The comments that match the words typed, newest first, a page at a time.
 
     Keyset paging, as the board's: ``before`` is the id of the last result
-    shown, and a page is one query, by the full-text index, with one row more
+    shown, and a page is one query by the full-text index (and one for the results'
+    replies, as the board's pages), with one row more
     than a page to tell whether there are older results. Pages are not cached:
     their addresses are as many as the words one can type.
     """
@@ -68,9 +69,7 @@ def search(request):
         if before is not None:
             comments = comments.filter(pk__lt=before)
             newest_url = search_url(q=q, by=by)
-        rows = list(
-            comments.select_related("commenter").order_by("-pk")[: per_page + 1]
-        )
+        rows = list(comments.for_listing().order_by("-pk")[: per_page + 1])
         results = [Result(comment, query) for comment in rows[:per_page]]
         if len(rows) > per_page:
             older_url = search_url(q=q, by=by, before=results[-1].pk)

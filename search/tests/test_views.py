@@ -203,14 +203,17 @@ def test_a_position_that_is_no_comment_number_is_refused(client, before):
     assertContains(response, "“before” takes a comment number", status_code=400)
 
 
-def test_a_page_of_results_is_one_query(client, django_assert_num_queries):
+def test_a_page_of_results_is_a_query_and_one_for_their_replies(
+    client, django_assert_num_queries
+):
     Comment.objects.bulk_create(
         CommentFactory.build(content="Lemonade stand", commenter=None)
         for _ in range(60)
     )
+    # Nobody called bob: no results, so no replies to bring.
     with django_assert_num_queries(1):
         search(client, "lemonade", by="bob")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         search(client, '"lemonade stand"')
 
 
