@@ -20,9 +20,11 @@ def report(results, imports, args, started) -> str:
         f"# Benchmark, {started:%Y-%m-%d %H:%M} UTC",
         "",
         f"Database: {args.db}. Users: {args.users}. gunicorn: {WORKERS} sync "
-        f"workers; wrk: {CONNECTIONS} connections, {args.seconds} s a run, "
+        f"workers under the site's own gunicorn.conf.py, as `make serve` runs "
+        f"it; wrk: {CONNECTIONS} connections, {args.seconds} s a run, "
         f"median of {args.repeats} runs, each followed by a run of the ceiling "
-        f"(a constant 20-byte Django view under the same gunicorn settings). "
+        f"(a constant 20-byte Django view under gunicorn's defaults, with the "
+        f"same workers). "
         f"Cache: {args.cache_url or 'the default (local memory)'}.",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"Django {django.get_version()}.",

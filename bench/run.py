@@ -36,7 +36,7 @@ from bench.board import import_rate, prepare, probe_pages
 from bench.databases import database_for
 from bench.load import POSTING_CLIENTS, cookie_header, log_in, posting, wrk
 from bench.report import report
-from bench.servers import bench_environ, run_manage, serving
+from bench.servers import CEILING_CONFIG, bench_environ, run_manage, serving
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -222,7 +222,7 @@ def main(argv=None):
     # The servers' logs, which an error starting one of them shows.
     with (
         tempfile.TemporaryDirectory(prefix="scratchpad-bench-") as folder,
-        serving(CEILING, environ, Path(folder)) as ceiling,
+        serving(CEILING, environ, Path(folder), CEILING_CONFIG) as ceiling,
     ):
         results = []
         for size in args.sizes:

@@ -51,6 +51,8 @@ SITE_VARIABLES = frozenset(
         "DJANGO_SETTINGS_MODULE",
         "DATABASE_URL",
         "DEBUG",
+        "GUNICORN_ACCESS_LOG",
+        "GUNICORN_MAX_REQUESTS",
         "HOST",
         "PORT",
         "SECRET_KEY",
