@@ -101,6 +101,13 @@ class BenchServer(AppServer):
             default=0.0,
         )
 
+    def worker_rss_mb(self) -> float:
+        """The largest resident set (VmRSS) among the workers now, in MB."""
+        return max(
+            (int(fields["VmRSS"].split()[0]) / 1024 for _, fields in self.workers()),
+            default=0.0,
+        )
+
     def reset_peak_rss(self):
         """Start the workers' peaks afresh (Linux: 5 > /proc/PID/clear_refs),
         so that a login's Argon2 hash, which takes 100 MB by design, is not
