@@ -7,8 +7,8 @@ here, without a plotting library.
 import math
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 920, 420
-LEFT, RIGHT, TOP, BOTTOM = 60, 380, 30, 50
+WIDTH, HEIGHT = 980, 420
+LEFT, RIGHT, TOP, BOTTOM = 60, 440, 30, 50
 # Tableau's ten colours: told apart by most readers, colour-blind included.
 COLOURS = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",

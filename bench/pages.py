@@ -98,6 +98,10 @@ def measure_size(size, args, environ, ceiling, log_dir, memory_seconds=0):
             ),
             **probe_pages([reader], [FLOOR_PATH], floor_environ),
         }
+        # The same page under Django's own sessions, under a key of its own.
+        probe[DJANGO_SESSIONS] = probe_pages([reader], ["/"], django_sessions_environ)[
+            f"{reader} /"
+        ]
         with (
             serving(SITE, environ, log_dir) as site,
             serving(SITE, floor_environ, log_dir) as floor,
@@ -122,7 +126,7 @@ def measure_size(size, args, environ, ceiling, log_dir, memory_seconds=0):
                     django_sessions,
                     "/",
                     django_sessions_cookie,
-                    f"{reader} /",
+                    DJANGO_SESSIONS,
                 ),
                 FLOOR: (floor, FLOOR_PATH, floor_cookie, f"{reader} {FLOOR_PATH}"),
             }

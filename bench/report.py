@@ -12,7 +12,6 @@ import django
 
 from bench.busy import BUSY_POSTERS, BUSY_POSTS_PER_SECOND
 from bench.load import CONNECTIONS, POSTING_CLIENTS
-from bench.servers import WORKERS
 
 
 def spread(run) -> str:
@@ -28,7 +27,7 @@ def report(results, imports, args, started, chart_name=None) -> str:
     lines = [
         f"# Benchmark, {started:%Y-%m-%d %H:%M} UTC",
         "",
-        f"Database: {args.db}. Users: {args.users}. gunicorn: {WORKERS} sync "
+        f"Database: {args.db}. Users: {args.users}. gunicorn: {args.workers} sync "
         f"workers under the site's own gunicorn.conf.py, as `make serve` runs "
         f"it; wrk: {CONNECTIONS} connections, {args.seconds} s a run, "
         f"median of {args.repeats} runs, each followed by a run of the ceiling "

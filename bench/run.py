@@ -41,7 +41,13 @@ from bench.chart import chart
 from bench.load import POSTING_CLIENTS
 from bench.pages import SMALLEST_SIZE, measure_size
 from bench.report import report
-from bench.servers import CEILING_CONFIG, bench_environ, run_manage, serving
+from bench.servers import (
+    CEILING_CONFIG,
+    WORKERS,
+    bench_environ,
+    run_manage,
+    serving,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -103,6 +109,13 @@ def parse_args(argv=None):
         help="of load while the workers' memory is followed, at the largest "
         "size (0 for none)",
     )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=WORKERS,
+        help="gunicorn's workers for each server (default: gunicorn.conf.py's, "
+        "2 x cores + 1)",
+    )
     parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/9")
     parser.add_argument(
         "--import-sizes",
@@ -133,7 +146,7 @@ def parse_args(argv=None):
 def main(argv=None):
     args = parse_args(argv)
     started = datetime.datetime.now(datetime.UTC)
-    environ = bench_environ(args.cache_url)
+    environ = bench_environ(args.cache_url, args.workers)
     run_manage("collectstatic", "--noinput", "-v0", environ=environ)
     largest = max(args.sizes)
     # The servers' logs, which an error starting one of them shows.

@@ -29,7 +29,7 @@ CEILING_CONFIG = "bench/gunicorn.conf.py"
 COMMAND_TIMEOUT = 1800
 
 
-def bench_environ(cache_url: str = "") -> dict[str, str]:
+def bench_environ(cache_url: str = "", workers: int = WORKERS) -> dict[str, str]:
     """Production mode over plain HTTP on loopback, as the benchmark runs it.
 
     ``testserver`` is allowed for the in-process probe (bench/probe.py).
@@ -38,7 +38,7 @@ def bench_environ(cache_url: str = "") -> dict[str, str]:
     variables = {
         **PLAIN_HTTP,
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "WEB_CONCURRENCY": str(WORKERS),
+        "WEB_CONCURRENCY": str(workers),
         # The posting clients are a few users each posting as fast as the
         # site answers: the board's limit on one person would measure
         # itself, not the site.
@@ -79,6 +79,9 @@ def run_module(module: str, *args: str, environ: dict[str, str]) -> str:
 class BenchServer(AppServer):
     """An app server under the gunicorn settings CONFIG, whose workers'
     memory can be read."""
+
+    # Several workers of several servers start at once on a busy machine.
+    startup_timeout = 120
 
     def __init__(self, app: str, environ: dict[str, str], log_dir: Path, config: str):
         descriptor, log_path = tempfile.mkstemp(prefix="gunicorn-", dir=log_dir)

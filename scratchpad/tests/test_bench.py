@@ -39,6 +39,8 @@ SMALLEST = [
     "--post-seconds=1",
     "--busy-seconds=1",
     "--memory-seconds=1",
+    # Two workers a server, not one a core and more: quick to start.
+    "--workers=2",
 ]
 
 
@@ -88,6 +90,12 @@ def test_the_smallest_bench_measures_every_page_posting_and_import(tmp_path):
         assert int(queries) >= 1, page
         assert bad == "0", page
     assert pages["front, anonymous"][9] == "1"
+    # Each page is probed under its own settings: the site's sessions bring
+    # the user in the session's query, Django's read it apart.
+    own_sessions = int(pages["front, logged in"][9])
+    assert int(pages["front, logged in, with Django's own sessions"][9]) == (
+        own_sessions + 1
+    )
     rows = table_rows(text, "51")
     features = {row[1]: row for row in rows[6:11]}
     assert list(features) == FEATURE_PAGES
