@@ -1,19 +1,16 @@
 """
-The benchmark's gunicorn settings, the same for the site and the ceiling.
-
-Not the deployment's gunicorn.conf.py: its access log to stdout and its
-recycling of workers every thousand requests would be measured along with
-the pages. As there, HOST, PORT and WEB_CONCURRENCY say where to listen and
-how many workers to run (bench/servers.py sets them); the application is
-given on the command line.
+The ceiling's gunicorn settings (bench/ceiling.py): gunicorn's defaults,
+with the worker count and worker class of the deployment's gunicorn.conf.py,
+which serves the site itself in the benchmark. The site's own settings cost
+what they cost (its access log, its recycling of workers); the ceiling is
+the limit of the stack on this machine.
 """
 
-import os
+import runpy
+from pathlib import Path
 
-bind = [f"{os.environ['HOST']}:{os.environ['PORT']}"]
-workers = int(os.environ["WEB_CONCURRENCY"])
-worker_class = "sync"
-loglevel = "warning"
-accesslog = None
-max_requests = 0
-timeout = 30
+_site = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+
+bind = _site["bind"]
+workers = _site["workers"]
+worker_class = _site.get("worker_class", "sync")

@@ -21,12 +21,14 @@ POSTING_CLIENTS = 8
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
-def wrk(url: str, seconds: int, cookie: str | None = None) -> dict:
+def wrk(
+    url: str, seconds: int, cookie: str | None = None, connections: int = CONNECTIONS
+) -> dict:
     """Drive URL with wrk for SECONDS; what it measured (parse_wrk)."""
     command = [
         "wrk",
-        "--threads=2",
-        f"--connections={CONNECTIONS}",
+        f"--threads={min(2, connections)}",
+        f"--connections={connections}",
         f"--duration={seconds}s",
         "--latency",
         url,
@@ -80,18 +82,34 @@ def cookie_header(cookies: dict[str, str]) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-def post_for(base_url, username, seconds, tally):
-    """Post comments as one logged-in client; count the acknowledged ones."""
+def post_comments(base_url, username, seconds, tally, interval=0.0, ready=None):
+    """Post comments as one logged-in client for SECONDS, one every
+    INTERVAL seconds (0: as fast as the site answers), after waiting on the
+    barrier READY once logged in; count the acknowledged ones in TALLY."""
     cookies = log_in(base_url, username)
     header = cookie_header(cookies)
     parts = urllib.parse.urlsplit(base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     acknowledged = failed = 0
-    deadline = time.monotonic() + seconds
+    if ready is not None:
+        ready.wait(timeout=120)
+    started = time.monotonic()
+    deadline = started + seconds
+    sent = 0
     while time.monotonic() < deadline:
+        if interval:
+            # On a schedule, not after each answer: a slow answer is
+            # followed by the posts that were due.
+            delay = started + sent * interval - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+                if time.monotonic() >= deadline:
+                    break
+        sent += 1
         body = urllib.parse.urlencode(
             {
-                "content": f"Benchmark post {acknowledged} by {username}",
+                # Never the same text twice: a repeat is a duplicate post.
+                "content": f"Benchmark post {sent} by {username}, {time.time_ns()}",
                 "csrfmiddlewaretoken": cookies["csrftoken"],
             }
         )
@@ -128,7 +146,9 @@ def posting(base_url: str, database, seconds: int) -> dict:
     before = database.count_comments()
     tally = []
     threads = [
-        threading.Thread(target=post_for, args=(base_url, f"reader{n}", seconds, tally))
+        threading.Thread(
+            target=post_comments, args=(base_url, f"reader{n}", seconds, tally)
+        )
         for n in range(POSTING_CLIENTS)
     ]
     for thread in threads:

@@ -1,8 +1,9 @@
 """
-The benchmark's processes: the site, its floor and the ceiling under
-gunicorn with the benchmark's settings (bench/gunicorn.conf.py), and the
-commands that prepare a board. They are the tests' own runners
-(scratchpad/tests/processes.py), given the benchmark's configuration.
+The benchmark's processes: the site and its floor under gunicorn with the
+deployment's own settings (gunicorn.conf.py, as `make serve` runs it), the
+ceiling under gunicorn's defaults with the same workers
+(bench/gunicorn.conf.py), and the commands that prepare a board. They are
+the tests' own runners (scratchpad/tests/processes.py).
 """
 
 import contextlib
@@ -20,13 +21,15 @@ from scratchpad.tests.processes import (
     production_environ,
 )
 
-WORKERS = 2
-CONFIG = "bench/gunicorn.conf.py"
+# gunicorn.conf.py's own default, 2 x cores + 1, as `make serve` runs.
+WORKERS = 2 * (os.cpu_count() or 1) + 1
+SITE_CONFIG = "gunicorn.conf.py"
+CEILING_CONFIG = "bench/gunicorn.conf.py"
 # Migrating and importing a large board take minutes, not the tests' two.
 COMMAND_TIMEOUT = 1800
 
 
-def bench_environ(cache_url: str = "") -> dict[str, str]:
+def bench_environ(cache_url: str = "", workers: int = WORKERS) -> dict[str, str]:
     """Production mode over plain HTTP on loopback, as the benchmark runs it.
 
     ``testserver`` is allowed for the in-process probe (bench/probe.py).
@@ -35,7 +38,7 @@ def bench_environ(cache_url: str = "") -> dict[str, str]:
     variables = {
         **PLAIN_HTTP,
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "WEB_CONCURRENCY": str(WORKERS),
+        "WEB_CONCURRENCY": str(workers),
         # The posting clients are a few users each posting as fast as the
         # site answers: the board's limit on one person would measure
         # itself, not the site.
@@ -74,13 +77,16 @@ def run_module(module: str, *args: str, environ: dict[str, str]) -> str:
 
 
 class BenchServer(AppServer):
-    """An app server under the benchmark's gunicorn settings, whose workers'
+    """An app server under the gunicorn settings CONFIG, whose workers'
     memory can be read."""
 
-    def __init__(self, app: str, environ: dict[str, str], log_dir: Path):
+    # Several workers of several servers start at once on a busy machine.
+    startup_timeout = 120
+
+    def __init__(self, app: str, environ: dict[str, str], log_dir: Path, config: str):
         descriptor, log_path = tempfile.mkstemp(prefix="gunicorn-", dir=log_dir)
         os.close(descriptor)
-        super().__init__(environ, Path(log_path), config=CONFIG, app=app)
+        super().__init__(environ, Path(log_path), config=config, app=app)
 
     def workers(self):
         for status in Path("/proc").glob("[0-9]*/status"):
@@ -98,6 +104,13 @@ class BenchServer(AppServer):
             default=0.0,
         )
 
+    def worker_rss_mb(self) -> float:
+        """The largest resident set (VmRSS) among the workers now, in MB."""
+        return max(
+            (int(fields["VmRSS"].split()[0]) / 1024 for _, fields in self.workers()),
+            default=0.0,
+        )
+
     def reset_peak_rss(self):
         """Start the workers' peaks afresh (Linux: 5 > /proc/PID/clear_refs),
         so that a login's Argon2 hash, which takes 100 MB by design, is not
@@ -108,9 +121,9 @@ class BenchServer(AppServer):
 
 
 @contextlib.contextmanager
-def serving(app: str, environ: dict[str, str], log_dir: Path):
+def serving(app: str, environ: dict[str, str], log_dir: Path, config=SITE_CONFIG):
     """A started BenchServer for APP, stopped on the way out."""
-    server = BenchServer(app, environ, log_dir).start()
+    server = BenchServer(app, environ, log_dir, config).start()
     try:
         yield server
     finally:

@@ -101,7 +101,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, finding the user the session brought (accounts.sessions).
+    "accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The site's page for an empty 405; the headers' middleware above add
     # theirs to it.
@@ -251,8 +252,13 @@ PASSWORD_HASHERS = [
 # check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, taking the user the session brought.
+    "accounts.backends.ModelBackend",
 ]
+
+# Django's database sessions, read with their user in one query
+# (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "comments:list"

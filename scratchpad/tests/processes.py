@@ -51,6 +51,8 @@ SITE_VARIABLES = frozenset(
         "DJANGO_SETTINGS_MODULE",
         "DATABASE_URL",
         "DEBUG",
+        "GUNICORN_ACCESS_LOG",
+        "GUNICORN_MAX_REQUESTS",
         "HOST",
         "PORT",
         "SECRET_KEY",
@@ -193,6 +195,9 @@ class AppServer:
     another WSGI application, as the benchmark runs its own.
     """
 
+    # Seconds to wait for it to answer once started.
+    startup_timeout = STARTUP_TIMEOUT
+
     def __init__(
         self,
         environ: dict[str, str],
@@ -239,7 +244,7 @@ class AppServer:
     def _wait_until_answering(self):
         # /healthz answers without touching anything but the database, 503
         # included: a server whose database is down is still up.
-        deadline = time.monotonic() + STARTUP_TIMEOUT
+        deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(
@@ -252,7 +257,7 @@ class AppServer:
             else:
                 return
         raise RuntimeError(
-            f"gunicorn did not answer within {STARTUP_TIMEOUT} s:\n{self.log()}"
+            f"gunicorn did not answer within {self.startup_timeout} s:\n{self.log()}"
         )
 
     def stop(self):

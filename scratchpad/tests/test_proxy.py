@@ -88,6 +88,8 @@ def site(nginx_binary, collected_static, certificate, tmp_path_factory):
             STATIC_ROOT=str(collected_static),
             SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
             CLIENT_IP_HEADER="X-Real-IP",
+            # What reached gunicorn, for the tests to read.
+            GUNICORN_ACCESS_LOG="1",
         ),
         base_dir / "gunicorn.log",
     ).start()
