@@ -82,7 +82,7 @@ def _comment_page(request, before, after, form=None, preview=None):
         request,
         "comments/comment_list.html",
         {
-            "comment_items": mark_safe(listing.html_for(request.user)),
+            "comment_items": mark_safe(listing.html_for(request.user, request)),
             "older_url": listing.older_url,
             "newer_url": listing.newer_url,
             "form": form or CommentForm(),
