@@ -53,8 +53,8 @@ class Listing:
     comments: list[tuple]
     older_url: str | None
     newer_url: str | None
-    # The pks of the comments a moderator hid.
-    hidden: frozenset = frozenset()
+    # When a moderator hid each hidden comment, by its pk.
+    hidden: dict = field(default_factory=dict)
     # For each hidden comment, by its index: the piece its author sees in
     # place of pieces[index], their own text marked as removed.
     author_pieces: dict = field(default_factory=dict)
@@ -100,7 +100,7 @@ class Listing:
             comments=[(c.pk, c.commenter_id, c.posted) for c in page.comments],
             older_url=page.older_url,
             newer_url=page.newer_url,
-            hidden=frozenset(c.pk for c in page.comments if c.hidden is not None),
+            hidden={c.pk: c.hidden for c in page.comments if c.hidden is not None},
             author_pieces=author_pieces,
         )
 
@@ -119,6 +119,7 @@ class Listing:
         comment = Comment()
         for index, (pk, commenter_id, posted) in enumerate(self.comments):
             comment.pk, comment.commenter_id, comment.posted = pk, commenter_id, posted
+            comment.hidden = self.hidden.get(pk)
             if index in self.author_pieces and comment.is_authored_by(user):
                 pieces[index] = self.author_pieces[index]
             if comment.has_links_for(user):

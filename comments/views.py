@@ -217,6 +217,8 @@ def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("commenter"), pk=pk)
     if not comment.is_authored_by(request.user):
         raise PermissionDenied("Only the author can edit a comment.")
+    if comment.hidden is not None:
+        raise PermissionDenied("A comment removed by a moderator cannot be edited.")
     # Typed before a login, for this page (dropped by a new POST).
     draft = drafts.take(request, request.path)
     context = {

@@ -40,7 +40,7 @@ def moderation_links(request, listing) -> dict:
     comment = ModeratedComment()
     for pk, commenter_id, _ in listing.comments:
         comment.pk, comment.commenter_id = pk, commenter_id
-        comment.hidden = True if pk in listing.hidden else None
+        comment.hidden = listing.hidden.get(pk)
         can_report = pk not in reported and comment.can_report(user)
         if can_report or pk in reported or moderator:
             links[pk] = render_to_string(
