@@ -200,9 +200,7 @@ admin.site.unregister(User)
 class BanningUserAdmin(UserAdmin):
     actions = ["ban"]
 
-    @admin.action(
-        description="Ban and hide all their comments", permissions=["change", "hide"]
-    )
+    @admin.action(description="Ban and hide all their comments", permissions=["ban"])
     def ban(self, request, queryset):
         users = list(queryset.exclude(pk=request.user.pk))
         with transaction.atomic():
@@ -229,5 +227,8 @@ class BanningUserAdmin(UserAdmin):
         if len(users) < queryset.count():
             self.message_user(request, "You cannot ban yourself.", messages.WARNING)
 
-    def has_hide_permission(self, request):
-        return ModeratedComment.can_moderate(request.user)
+    def has_ban_permission(self, request):
+        # Both: it changes the users and hides their comments.
+        return self.has_change_permission(request) and ModeratedComment.can_moderate(
+            request.user
+        )

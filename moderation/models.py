@@ -52,7 +52,7 @@ class ModeratedCommentQuerySet(CommentQuerySet):
     def _moderate(self, moderator, message, *, hide, **which) -> int:
         now = timezone.now()
         with transaction.atomic(using=self.db):
-            comments = list(self.filter(**which).only("pk", "content"))
+            comments = self._plain(self.filter(**which))
             # update() replaces the cached pages' version in this transaction
             # (comments.models.CommentQuerySet): every page changes at once.
             Comment.objects.filter(pk__in=[c.pk for c in comments]).update(
@@ -63,11 +63,18 @@ class ModeratedCommentQuerySet(CommentQuerySet):
             log_change(moderator, comments, message)
         return len(comments)
 
+    @staticmethod
+    def _plain(queryset) -> list:
+        """The comments of a queryset (the admin's, with its annotations and
+        joins) as plain comments: their pk and text, for the history."""
+        pks = list(queryset.values_list("pk", flat=True))
+        return list(Comment.objects.filter(pk__in=pks).only("pk", "content"))
+
     def dismiss_reports(self, moderator) -> int:
         """Closes the comments' open reports, leaving the comments as they
         are; returns how many comments had any."""
         with transaction.atomic(using=self.db):
-            comments = list(self.with_open_reports().only("pk", "content"))
+            comments = self._plain(self.with_open_reports())
             for comment in comments:
                 count = Report.objects.open().filter(comment=comment).count()
                 log_change(
