@@ -104,11 +104,11 @@ class ModeratedCommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         open_reports = models.Q(reports__resolved__isnull=True)
+        # Not ModelAdmin's, which orders before the annotations exist.
         return (
-            super()
-            .get_queryset(request)
-            .annotate(
+            self.model._default_manager.annotate(
                 latest_report=models.Max("reports__created"),
+                latest_open_report=models.Max("reports__created", filter=open_reports),
                 open_report_count=models.Count("reports", filter=open_reports),
             )
             .prefetch_related(
@@ -118,8 +118,17 @@ class ModeratedCommentAdmin(admin.ModelAdmin):
                     to_attr="open_report_list",
                 )
             )
-            .order_by("-latest_report", "-pk")
+            .order_by(*self.get_ordering(request))
         )
+
+    def get_ordering(self, request):
+        # The latest reported first, open reports before handled ones (an
+        # annotation: the ordering attribute's checks know only fields).
+        return [
+            models.F("latest_open_report").desc(nulls_last=True),
+            "-latest_report",
+            "-pk",
+        ]
 
     @admin.display(description="Open reports", ordering="open_report_count")
     def open_reports(self, comment):

@@ -97,7 +97,7 @@ class ModeratedComment(Comment):
     class Meta:
         proxy = True
         verbose_name = "reported comment"
-        verbose_name_plural = "reports queue"
+        verbose_name_plural = "reported comments"
         permissions = [("hide_comment", "Can hide and restore comments")]
 
     @staticmethod

@@ -53,10 +53,14 @@ def test_queue_lists_only_comments_with_open_reports(staff_client):
 
 
 def test_queue_puts_the_latest_reported_first(staff_client):
-    old, new = CommentFactory(content="Old news"), CommentFactory(content="Fresh")
-    report(new, when=at(1))
-    report(old, when=at(5))
-    assert rows(staff_client.get(QUEUE_URL)) == ["Old news", "Fresh"]
+    first, second, third = (
+        CommentFactory(content=content) for content in ["First", "Second", "Third"]
+    )
+    report(first, when=at(3))
+    report(second, when=at(1))
+    report(third, when=at(2))
+    report(second, when=at(5), resolved=at(6))
+    assert rows(staff_client.get(QUEUE_URL)) == ["First", "Third", "Second"]
 
 
 def test_queue_shows_the_count_and_reasons(staff_client):
@@ -151,7 +155,7 @@ def test_staff_without_the_hide_permission_get_no_hide_action(client):
     staff.user_permissions.add(Permission.objects.get(codename="view_moderatedcomment"))
     client.force_login(staff)
     response = client.get(QUEUE_URL)
-    assertContains(response, "Reports queue")
+    assertContains(response, "Reported comments")
     assertNotContains(response, "Hide selected comments")
     assertNotContains(response, "Delete selected")
 
