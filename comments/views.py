@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import (
@@ -272,6 +273,12 @@ def comment_delete(request, pk):
     if not comment.can_delete(request.user):
         raise PermissionDenied("Only the author or a moderator can delete a comment.")
     if request.method == "POST":
+        if not comment.is_authored_by(request.user):
+            # A moderator's deletion, in the admin's history as the admin's
+            # own are.
+            LogEntry.objects.log_actions(
+                request.user.pk, [comment], DELETION, "Deleted on the board."
+            )
         comment.delete()
         messages.success(request, "Comment deleted")
         return redirect("comments:list")

@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
@@ -223,3 +223,21 @@ def test_the_comment_template_alone_shows_the_placeholder(carols):
     html = render_to_string("comments/comment.html", {"comment": carols})
     assert PLACEHOLDER in html
     assert "Something rude" not in html
+
+
+def test_a_moderators_deletion_on_the_board_is_in_the_history(staff_client, carols):
+    staff_client.post(reverse("comments:delete", args=[carols.pk]))
+    entry = LogEntry.objects.get()
+    assert (entry.action_flag, entry.object_id, entry.user.username) == (
+        DELETION,
+        str(carols.pk),
+        "staff",
+    )
+    assert entry.object_repr == "Something rude"
+
+
+def test_an_authors_own_deletion_is_not_a_moderators_action(client, carols):
+    client.force_login(carols.commenter)
+    client.post(reverse("comments:delete", args=[carols.pk]))
+    assert not Comment.objects.exists()
+    assert not LogEntry.objects.exists()
