@@ -1,6 +1,6 @@
 import pytest
 from django.db import IntegrityError
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.tests.factories import UserFactory
@@ -170,3 +170,17 @@ def test_staff_are_not_limited_in_reporting(staff_client, settings):
 
 def test_report_of_a_missing_comment_is_404(bob_client):
     assert bob_client.get(reverse("moderation:report", args=[999])).status_code == 404
+
+
+def test_report_links_follow_the_sites_address_prefix(bob_client, carols):
+    # The links are made once per address prefix (moderation.links). The
+    # test client sets no prefix from SCRIPT_NAME: Django's WSGI handler does.
+    bob_client.get(LIST_URL)
+    previous = get_script_prefix()
+    set_script_prefix("/board/")
+    try:
+        response = bob_client.get(LIST_URL)
+    finally:
+        set_script_prefix(previous)
+    assertContains(response, f'href="/board{report_url(carols)}"')
+    assertContains(bob_client.get(LIST_URL), f'href="{report_url(carols)}"')
