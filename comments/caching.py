@@ -111,7 +111,7 @@ def _create_version(version: str) -> str:
 # Change with the shape of anything cached (the Listing, the responses the
 # middleware keeps): new code must never read what old code kept in another
 # shape. Changed markup alone shows once the pages kept expire.
-PAGES_FORMAT = 5
+PAGES_FORMAT = 6
 
 
 def page_key(version: str, *parts) -> str:

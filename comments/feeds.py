@@ -72,9 +72,14 @@ class LatestCommentsFeed(Feed):
     language = "en"
 
     def items(self):
-        return Comment.objects.select_related("commenter").order_by("-pk")[
-            : settings.COMMENTS_PER_PAGE
-        ]
+        # A comment a moderator hid is left out rather than shown as a
+        # placeholder: an entry without its text tells a feed reader nothing,
+        # and readers keep what they fetched. Restored, it is back in its place.
+        return (
+            Comment.objects.visible()
+            .select_related("commenter")
+            .order_by("-pk")[: settings.COMMENTS_PER_PAGE]
+        )
 
     def item_title(self, item):
         # An Atom title is plain text, escaped once by the XML writer; the

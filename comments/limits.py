@@ -94,6 +94,14 @@ def editing_wait(user) -> int:
     )
 
 
+def actions_wait(user, actions, field, limits) -> int:
+    """Seconds until the user may act again under limits (a setting such as
+    COMMENTS_RATE_LIMIT), given the queryset of their counted actions and
+    the name of its time field; staff are not limited. For other apps'
+    actions (moderation's reports): call it under lock_user(), as above."""
+    return _actions_wait(user, actions, field, limits)
+
+
 def _actions_wait(user, actions, field, limits) -> int:
     if user.is_staff:
         return 0

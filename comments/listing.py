@@ -8,9 +8,19 @@ again. Who gets which link is the model's to say (Comment.has_links_for,
 Comment.can_reply, Comment.can_edit, Comment.can_delete): the listing only
 asks it. Every logged-in reader may reply, and most have no other link: the
 links of such a reader are rendered once with the list, and kept with it.
+
+Other apps add links of their own (moderation's Report, Hide, Restore)
+without this app knowing them: each registers a function with add_links(),
+called once per page for the reader with the page's listing, and answering
+with the HTML to add after each comment's links, by the comment's pk.
+
+A hidden comment shows every reader the moderator's placeholder, but its
+author their own text, marked as removed: the listing keeps that second
+rendering of the comment, up to its links, as a piece of its own
+(author_pieces), which replaces the shared one for the author only.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
@@ -22,6 +32,17 @@ from .models import Comment, Page
 # Where each comment's links for its reader (Edit, Delete) go in the cached
 # HTML. An HTML comment, which escaped text can never contain.
 LINKS_SLOT = "<!-- links -->"
+
+# The functions other apps registered with add_links().
+_link_providers = []
+
+
+def add_links(provider) -> None:
+    """Adds provider(request, listing) -> {comment pk: HTML} to every page:
+    its HTML goes after each comment's own links, for that request's reader.
+    Call from an AppConfig.ready()."""
+    if provider not in _link_providers:
+        _link_providers.append(provider)
 
 
 class AnyReader(AnonymousUser):
@@ -62,6 +83,9 @@ class Listing:
     readers_links: list[str]
     older_url: str | None
     newer_url: str | None
+    # For each hidden comment, by its index: the piece its author sees in
+    # place of pieces[index], their own text marked as removed.
+    author_pieces: dict = field(default_factory=dict)
 
     @classmethod
     def of(cls, page: Page) -> "Listing":
@@ -79,6 +103,26 @@ class Listing:
             raise ImproperlyConfigured(
                 "comments/comment.html must show {{ links }} once per comment."
             )
+        author_pieces = {}
+        for index, comment in enumerate(page.comments):
+            if comment.hidden is not None:
+                shown, own = (
+                    render_to_string(
+                        "comments/comment.html",
+                        {
+                            "comment": comment,
+                            "links": mark_safe(LINKS_SLOT),
+                            "own_hidden_text": own_text,
+                        },
+                    ).split(LINKS_SLOT)[0]
+                    for own_text in (False, True)
+                )
+                if not pieces[index].endswith(shown):
+                    raise ImproperlyConfigured(
+                        "comments/comment_items.html must include "
+                        "comments/comment.html for each comment."
+                    )
+                author_pieces[index] = pieces[index][: -len(shown)] + own
         return cls(
             pieces=pieces,
             comments=[
@@ -87,11 +131,18 @@ class Listing:
             readers_links=[links_html(c, AnyReader()) for c in page.comments],
             older_url=page.older_url,
             newer_url=page.newer_url,
+            author_pieces=author_pieces,
         )
 
-    def html_for(self, user) -> str:
-        """The comments as this reader sees them, with their links."""
+    def html_for(self, user, request=None) -> str:
+        """The comments as this reader sees them, with their links (and the
+        other apps' links, given the request)."""
         pieces = list(self.pieces)
+        added = (
+            [provider(request, self) for provider in _link_providers]
+            if request is not None
+            else []
+        )
         # One instance that takes each comment's values in turn: building a
         # model instance per comment cost a page more than all the rest of
         # its links.
@@ -99,8 +150,12 @@ class Listing:
         for index, (pk, commenter_id, posted, hidden) in enumerate(self.comments):
             comment.pk, comment.commenter_id = pk, commenter_id
             comment.posted, comment.hidden = posted, hidden
+            if index in self.author_pieces and comment.is_authored_by(user):
+                pieces[index] = self.author_pieces[index]
             if comment.has_own_links_for(user):
                 pieces[index] += links_html(comment, user)
             elif user.is_authenticated:
                 pieces[index] += self.readers_links[index]
+            for links in added:
+                pieces[index] += links.get(pk, "")
         return "".join(pieces)

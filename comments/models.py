@@ -423,8 +423,13 @@ class Comment(models.Model):
         return deadline is not None and timezone.now() < deadline
 
     def can_edit(self, user) -> bool:
-        """Only the author edits, and only within the edit window."""
-        return self.is_authored_by(user) and self.is_in_edit_window()
+        """Only the author edits, only within the edit window, and not once
+        a moderator hid it (a restored comment shows what was hidden)."""
+        return (
+            self.is_authored_by(user)
+            and self.hidden is None
+            and self.is_in_edit_window()
+        )
 
     def can_delete(self, user) -> bool:
         """The author at any time, and staff allowed to delete in the admin."""

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -84,7 +85,7 @@ def _comment_page(request, before, after, form=None, preview=None):
         request,
         "comments/comment_list.html",
         {
-            "comment_items": mark_safe(listing.html_for(request.user)),
+            "comment_items": mark_safe(listing.html_for(request.user, request)),
             "older_url": listing.older_url,
             "newer_url": listing.newer_url,
             "form": form or CommentForm(),
@@ -265,7 +266,7 @@ def user_comments(request, username):
         {
             "person": person,
             "total": total,
-            "comment_items": mark_safe(listing.html_for(request.user)),
+            "comment_items": mark_safe(listing.html_for(request.user, request)),
             "older_url": listing.older_url,
             "newer_url": listing.newer_url,
         },
@@ -321,6 +322,8 @@ def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("commenter"), pk=pk)
     if not comment.is_authored_by(request.user):
         raise PermissionDenied("Only the author can edit a comment.")
+    if comment.hidden is not None:
+        raise PermissionDenied("A comment removed by a moderator cannot be edited.")
     # Typed before a login, for this page (dropped by a new POST).
     draft = drafts.take(request, request.path)
     context = {
@@ -374,6 +377,12 @@ def comment_delete(request, pk):
     if not comment.can_delete(request.user):
         raise PermissionDenied("Only the author or a moderator can delete a comment.")
     if request.method == "POST":
+        if not comment.is_authored_by(request.user):
+            # A moderator's deletion, in the admin's history as the admin's
+            # own are.
+            LogEntry.objects.log_actions(
+                request.user.pk, [comment], DELETION, "Deleted on the board."
+            )
         comment.delete()
         messages.success(request, "Comment deleted")
         return redirect("comments:list")

@@ -89,6 +89,8 @@ def test_screenshots(new_context, board, log_in):
     page.get_by_label("Username").fill(board.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("rowheader", name="Comments").get_by_role("link").click()
+    page.get_by_role("rowheader", name="Comments", exact=True).get_by_role(
+        "link"
+    ).click()
     expect(page.locator("#result_list tbody tr")).to_have_count(len(BOARD))
     shoot("admin-comments")

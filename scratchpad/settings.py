@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "comments",
     "flask_import",
     "search",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +311,9 @@ def rate_limit(name: str, default: str) -> tuple[tuple[int, int], ...]:
 # for a conversation, too few to flood the board.
 COMMENTS_RATE_LIMIT = rate_limit("COMMENTS_RATE_LIMIT", "5/m,50/h")
 COMMENTS_EDIT_RATE_LIMIT = rate_limit("COMMENTS_EDIT_RATE_LIMIT", "10/m,100/h")
+# Reports of comments each user may make (moderation/views.py): a reader
+# flags what they see, never a whole page in a minute.
+COMMENTS_REPORT_RATE_LIMIT = rate_limit("COMMENTS_REPORT_RATE_LIMIT", "5/m,30/h")
 # A post of the same text by the same user within this time is a double
 # click or a resent form: it lands on the comment already stored.
 COMMENTS_DUPLICATE_WINDOW = timedelta(minutes=10)

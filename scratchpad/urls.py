@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("accounts.urls")),
     path("", include("search.urls")),
+    path("", include("moderation.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

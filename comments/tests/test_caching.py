@@ -308,8 +308,9 @@ def test_text_that_looks_like_the_links_marker_stays_text(cached_page, bob):
     cached_page.force_login(bob)
     response = cached_page.get(LIST_URL)
     assertContains(response, "&lt;!-- links --&gt; sneaky")
-    # Reply on both, Edit and Delete on bob's: four links, in their places.
-    assertContains(response, 'class="comment-action"', count=4)
+    # Reply on both, Edit and Delete on bob's own, Report on the other:
+    # five links, in their places, none at the text.
+    assertContains(response, 'class="comment-action"', count=5)
 
 
 def test_cached_page_keeps_the_headers_of_the_first(cached_page):

@@ -44,6 +44,7 @@ SITE_VARIABLES = frozenset(
         "CACHE_URL",
         "COMMENTS_EDIT_RATE_LIMIT",
         "COMMENTS_RATE_LIMIT",
+        "COMMENTS_REPORT_RATE_LIMIT",
         "CONN_MAX_AGE",
         "CSRF_COOKIE_SECURE",
         # The tests' own settings module (pytest.ini): a server runs the
