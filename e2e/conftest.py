@@ -224,7 +224,9 @@ def log_in():
         with page.expect_navigation():
             page.get_by_role("button", name="Log in").click()
         # In the bar, or on a phone in its account menu.
-        expect(page.get_by_role("button", name="Log out")).to_be_attached()
+        expect(
+            page.get_by_role("button", name="Log out", include_hidden=True)
+        ).to_be_attached()
 
     return log_in
 

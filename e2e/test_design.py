@@ -295,6 +295,8 @@ def test_bar_fits_and_its_account_links_work_by_keyboard(open_page, long_named, 
     log_in(page, LONG_USERNAME)
     assert overflow(page) == 0
     brand = page.get_by_role("link", name=settings.SITE_NAME, exact=True)
+    # The board's name whole, not cut by the buttons beside it.
+    assert brand.evaluate("e => e.scrollWidth <= e.clientWidth")
     log_out = page.get_by_role("button", name="Log out")
     change_password = page.get_by_role("link", name="Change password")
     if width < 768:

@@ -100,15 +100,15 @@ def test_renamed_user_shows_under_the_new_name_at_once(cached_page, bob):
     bob.username = "robert"
     bob.save()
     response = cached_page.get(LIST_URL)
-    assertContains(response, ' by <b class="comment-author">robert</b>')
-    assertNotContains(response, ' by <b class="comment-author">bob</b>')
+    assertContains(response, ' by <strong class="comment-author">robert</strong>')
+    assertNotContains(response, ' by <strong class="comment-author">bob</strong>')
 
 
 def test_deleted_user_comments_read_anonymous_at_once(cached_page, bob):
     bob.delete()
     response = cached_page.get(LIST_URL)
     assertContains(response, "What bob said first")
-    assertContains(response, ' by <b class="comment-author">anonymous</b>')
+    assertContains(response, ' by <strong class="comment-author">anonymous</strong>')
 
 
 def test_comments_changed_by_a_queryset_update_show_at_once(cached_page, comment):
@@ -175,11 +175,11 @@ def test_users_renamed_by_a_queryset_update_show_after_refresh_pages(cached_page
     # Django's User queryset is not the site's to change: refresh_pages is
     # what tells the pages of this kind of change.
     get_user_model().objects.filter(pk=bob.pk).update(username="robert")
-    assertContains(cached_page.get(LIST_URL), ' by <b class="comment-author">bob</b>')
+    assertContains(cached_page.get(LIST_URL), ' by <strong class="comment-author">bob</strong>')
     call_command("refresh_pages", stdout=io.StringIO())
     response = cached_page.get(LIST_URL)
-    assertContains(response, ' by <b class="comment-author">robert</b>')
-    assertNotContains(response, ' by <b class="comment-author">bob</b>')
+    assertContains(response, ' by <strong class="comment-author">robert</strong>')
+    assertNotContains(response, ' by <strong class="comment-author">bob</strong>')
 
 
 def test_a_login_does_not_change_the_version(client, bob, password):

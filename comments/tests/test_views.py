@@ -58,14 +58,14 @@ class TestCommentList:
     def test_comment_without_commenter_says_anonymous(self, client):
         CommentFactory(commenter=None)
         response = client.get(LIST_URL)
-        assertContains(response, ' by <b class="comment-author">anonymous</b>')
+        assertContains(response, ' by <strong class="comment-author">anonymous</strong>')
 
     def test_deleting_a_user_keeps_their_comments_as_anonymous(self, client):
         comment = CommentFactory(content="still here")
         comment.commenter.delete()
         response = client.get(LIST_URL)
         assertContains(response, "still here")
-        assertContains(response, ' by <b class="comment-author">anonymous</b>')
+        assertContains(response, ' by <strong class="comment-author">anonymous</strong>')
 
     def test_html_in_a_comment_is_escaped(self, client):
         CommentFactory(content="<script>alert(1)</script>")
@@ -131,7 +131,7 @@ class TestPostComment:
     def test_posted_comment_appears_on_the_list(self, bob_client):
         response = bob_client.post(CREATE_URL, {"content": "Hello, world"}, follow=True)
         assertContains(response, "Hello, world")
-        assertContains(response, ' by <b class="comment-author">bob</b>')
+        assertContains(response, ' by <strong class="comment-author">bob</strong>')
 
     def test_commenter_comes_from_the_session_not_the_form(self, bob_client, bob):
         other = UserFactory(username="mallory")
