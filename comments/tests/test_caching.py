@@ -175,7 +175,9 @@ def test_users_renamed_by_a_queryset_update_show_after_refresh_pages(cached_page
     # Django's User queryset is not the site's to change: refresh_pages is
     # what tells the pages of this kind of change.
     get_user_model().objects.filter(pk=bob.pk).update(username="robert")
-    assertContains(cached_page.get(LIST_URL), ' by <strong class="comment-author">bob</strong>')
+    assertContains(
+        cached_page.get(LIST_URL), ' by <strong class="comment-author">bob</strong>'
+    )
     call_command("refresh_pages", stdout=io.StringIO())
     response = cached_page.get(LIST_URL)
     assertContains(response, ' by <strong class="comment-author">robert</strong>')

@@ -58,14 +58,18 @@ class TestCommentList:
     def test_comment_without_commenter_says_anonymous(self, client):
         CommentFactory(commenter=None)
         response = client.get(LIST_URL)
-        assertContains(response, ' by <strong class="comment-author">anonymous</strong>')
+        assertContains(
+            response, ' by <strong class="comment-author">anonymous</strong>'
+        )
 
     def test_deleting_a_user_keeps_their_comments_as_anonymous(self, client):
         comment = CommentFactory(content="still here")
         comment.commenter.delete()
         response = client.get(LIST_URL)
         assertContains(response, "still here")
-        assertContains(response, ' by <strong class="comment-author">anonymous</strong>')
+        assertContains(
+            response, ' by <strong class="comment-author">anonymous</strong>'
+        )
 
     def test_html_in_a_comment_is_escaped(self, client):
         CommentFactory(content="<script>alert(1)</script>")
