@@ -66,10 +66,14 @@ class LatestCommentsFeed(Feed):
     """The latest comments, newest first, for feed readers."""
 
     feed_type = Atom1Feed
-    title = "My scratchpad"
-    subtitle = "The latest comments"
     link = reverse_lazy("comments:list")
     language = "en"
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def subtitle(self):
+        return settings.SITE_DESCRIPTION
 
     def items(self):
         # A comment a moderator hid is left out rather than shown as a

@@ -97,6 +97,13 @@ class CommentForm(CommentTextMixin, forms.ModelForm):
             },
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength: a browser cuts pasted text to it without a word. The
+        # page counts what is left instead (scratchpad.js), and a longer text
+        # comes back with the field's error, whole.
+        self.fields["content"].widget.attrs.pop("maxlength", None)
+
     def preview_html(self):
         """The text as it would show, in the comment's format; None when the
         form refuses it (its errors say why)."""

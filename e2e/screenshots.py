@@ -18,10 +18,11 @@ from comments.models import Comment
 from comments.tests.factories import CommentFactory
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-# Wide enough for Bootstrap's desktop layout, narrow enough to read in a
-# README; the admin needs more room for its sidebar and filters.
-VIEWPORT = {"width": 1024, "height": 640}
-ADMIN_VIEWPORT = {"width": 1280, "height": 720}
+# A phone's width and a desktop's, each in the light and the dark theme:
+# files are named <page>-<width>-<theme>.png.
+WIDTHS = [375, 1280]
+THEMES = ["light", "dark"]
+HEIGHT = 800
 
 BOARD = [
     ("bob", "Hello, world! First comment on the new board.", (9, 12)),
@@ -51,16 +52,23 @@ def board(transactional_db):
     return staff
 
 
-def test_screenshots(new_context, board, log_in):
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots(new_context, board, log_in, width, theme):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # The times as the server writes them, whatever this machine's zone.
-    page = new_context(timezone_id="UTC").new_page()
-    page.set_viewport_size(VIEWPORT)
+    page = new_context(
+        timezone_id="UTC",
+        color_scheme=theme,
+        viewport={"width": width, "height": HEIGHT},
+    ).new_page()
     # No half-drawn focus rings: the same pages give the same pictures.
     page.emulate_media(reduced_motion="reduce")
 
-    def shoot(name):
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    def shoot(name, full_page=True):
+        page.screenshot(
+            path=SCREENSHOTS / f"{name}-{width}-{theme}.png", full_page=full_page
+        )
 
     page.goto(reverse("comments:list"))
     expect(page.locator(".comment")).to_have_count(len(BOARD))
@@ -73,18 +81,20 @@ def test_screenshots(new_context, board, log_in):
     expect(page.get_by_role("alert")).to_be_visible()
     shoot("login-error")
 
-    # With its welcome message, and bob's own comments' Delete links.
+    # With its welcome message, and bob's own comments' Edit and Delete links.
     log_in(page, "bob")
+    page.evaluate("window.scrollTo(0, 0)")
     shoot("front-logged-in")
 
-    # A comment's time is its permanent link, which marks it on arrival.
+    # A comment's time is its permanent link, which marks it on arrival: the
+    # screen as it opens there.
     carols = Comment.objects.get(commenter__username="carol")
     page.goto(carols.get_absolute_url())
     expect(page.locator(f"#comment-{carols.pk}")).to_be_in_viewport()
-    shoot("permalink")
+    shoot("permalink", full_page=False)
 
-    page.get_by_role("button", name="Log out").click()
-    page.set_viewport_size(ADMIN_VIEWPORT)
+    page.goto(reverse("logout"))
+    page.get_by_role("main").get_by_role("button", name="Log out").click()
     page.goto(reverse("admin:index"))
     page.get_by_label("Username").fill(board.username)
     page.get_by_label("Password").fill(PASSWORD)

@@ -43,7 +43,7 @@ def test_preview_in_place_does_not_leave_the_page(new_context, bob, log_in):
 def test_posted_comment_shows_its_link_and_bold(bob_page, post_comment):
     post_comment(bob_page, "**Look** at [the docs](https://docs.djangoproject.com/)")
     comment = bob_page.locator("article.comment").last
-    expect(comment.locator("strong")).to_have_text("Look")
+    expect(comment.locator(".comment-content strong")).to_have_text("Look")
     link = comment.get_by_role("link", name="the docs")
     expect(link).to_have_attribute("href", "https://docs.djangoproject.com/")
     expect(link).to_have_attribute("rel", "nofollow ugc noopener")

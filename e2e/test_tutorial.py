@@ -33,7 +33,8 @@ def test_walk_through_log_in_post_and_log_out(page, live_server, bob, password):
 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(live_server.url + reverse("comments:list"))
+    # The front page, at the newest comment.
+    expect(page).to_have_url(live_server.url + reverse("comments:list") + "#newest")
     expect(comment_form(page)).to_be_visible()
 
     comment_form(page).fill("My first comment")

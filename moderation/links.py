@@ -25,13 +25,13 @@ from django.utils.html import format_html
 
 from .models import HAS_REPORTED_SESSION_KEY, ModeratedComment, Report
 
-REPORTED = '<span class="comment-reported">· You reported this</span>'
+REPORTED = '<span class="comment-reported">You reported this</span>'
 
 # Written here rather than in a template, and each made once per page with
 # a pk no comment has, then given each comment's: a template rendered, or
 # even reverse() called, for each comment of a page cost a logged-in
 # reader's page several times all its other work.
-LINK = '· <a href="{}" class="comment-action">{}</a>'
+LINK = '<a href="{}" class="comment-action">{}</a>'
 ANY_PK = 9876543210123
 
 

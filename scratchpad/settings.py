@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "scratchpad.context_processors.site",
             ],
         },
     },
@@ -262,7 +263,10 @@ AUTHENTICATION_BACKENDS = [
 SESSION_ENGINE = "accounts.sessions"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "comments:list"
+# After logging in, the front page scrolled to where the conversation is:
+# the newest comment, the box to answer it just below. A path, not a URL
+# name: a name cannot carry the fragment.
+LOGIN_REDIRECT_URL = "/#newest"
 LOGOUT_REDIRECT_URL = "comments:list"
 
 # Django's own page speaks of "CSRF verification"; ours says what to do.
@@ -270,6 +274,18 @@ CSRF_FAILURE_VIEW = "scratchpad.views.csrf_failure"
 
 # Bootstrap names its red alert "danger", not "error".
 MESSAGE_TAGS = {message_constants.ERROR: "danger"}
+
+
+# The board
+
+# What the board is called and what it is for: in the navigation bar, the
+# front page's heading, every page's title and description, the feed and the
+# admin's header (scratchpad.context_processors).
+SITE_NAME = env("SITE_NAME", default="My scratchpad")
+SITE_DESCRIPTION = env(
+    "SITE_DESCRIPTION",
+    default="A small board to read what people say, and to join in once logged in.",
+)
 
 
 # Comments

@@ -1,11 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from . import views
 
-# The default site, named: django-axes and the apps register with it.
-admin.site.site_header = "Scratchpad administration"
-admin.site.site_title = "Scratchpad admin"
+# The default site, named after the board: django-axes and the apps register
+# with it.
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Manage the board"
 
 urlpatterns = [

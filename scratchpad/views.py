@@ -16,6 +16,8 @@ from django.views.decorators.http import require_safe
 
 from comments import drafts
 
+from .context_processors import site
+
 logger = logging.getLogger(__name__)
 
 
@@ -200,4 +202,6 @@ def mysql_code(error: DatabaseError) -> int | None:
 def render_error_page(template_name, status):
     # No request context: nothing on the page may need the session or the
     # database, which may be what failed.
-    return HttpResponse(loader.render_to_string(template_name), status=status)
+    return HttpResponse(
+        loader.render_to_string(template_name, site(None)), status=status
+    )

@@ -32,7 +32,7 @@ def test_password_pages_have_their_addresses():
 
 def test_navbar_links_a_logged_in_user_to_password_change(bob_client):
     response = bob_client.get(LIST_URL)
-    assertContains(response, f'<a class="nav-link me-2" href="{PASSWORD_URL}">')
+    assertContains(response, f'<a class="nav-link" href="{PASSWORD_URL}">')
 
 
 def test_visitor_sees_no_password_link(client):

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 LOGIN_URL = reverse("login")
 LIST_URL = reverse("comments:list")
+# Where a login lands: the front page, at its newest comment.
+HOME_URL = LIST_URL + "#newest"
 
 
 def fail_login(client, username="bob", **extra):
@@ -61,13 +63,13 @@ class TestLoginThrottling:
         for _ in range(5):
             fail_login(client)
         response = log_in(client, password, username="carol")
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, HOME_URL)
 
     def test_same_user_from_another_address_is_unaffected(self, client, bob, password):
         for _ in range(5):
             fail_login(client, REMOTE_ADDR="198.51.100.1")
         response = log_in(client, password, REMOTE_ADDR="198.51.100.2")
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, HOME_URL)
 
     def test_lockout_ends_after_the_cool_off(self, client, bob, password):
         for _ in range(5):
@@ -76,7 +78,7 @@ class TestLoginThrottling:
             attempt_time=timezone.now() - timedelta(minutes=16)
         )
         response = log_in(client, password)
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, HOME_URL)
 
     def test_forwarded_for_header_is_ignored_without_a_trusted_proxy(
         self, client, bob, password
@@ -96,7 +98,7 @@ class TestLoginThrottling:
         locked = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.7")
         assert locked.status_code == 429
         other = log_in(client, password, HTTP_X_FORWARDED_FOR="203.0.113.8")
-        assertRedirects(other, LIST_URL)
+        assertRedirects(other, HOME_URL)
 
     @pytest.mark.parametrize(
         ("entry", "address"),
@@ -175,7 +177,7 @@ class TestLoginThrottling:
             {"post": "yes"},
         )
         response = log_in(client, password)
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, HOME_URL)
 
 
 class TestPasswordHashing:
@@ -192,7 +194,7 @@ class TestPasswordHashing:
         user.password = make_password("an-old-password", hasher="pbkdf2_sha256")
         user.save()
         response = log_in(client, "an-old-password", username="old")
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, HOME_URL)
         user.refresh_from_db()
         assert user.password.startswith("argon2$")
         assert user.check_password("an-old-password")

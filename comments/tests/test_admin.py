@@ -81,20 +81,20 @@ def test_changelist_lists_the_newest_comment_first(staff_client):
 
 def test_admin_pages_name_the_site(staff_client):
     response = staff_client.get(reverse("admin:index"))
-    assertContains(response, "Scratchpad administration")
-    assertContains(response, "<title>Manage the board | Scratchpad admin</title>")
+    assertContains(response, "My scratchpad administration")
+    assertContains(response, "<title>Manage the board | My scratchpad admin</title>")
     assertNotContains(response, "Django administration")
     assertNotContains(response, "Django site admin")
 
 
 def test_lockouts_are_managed_in_the_same_named_admin(staff_client):
     response = staff_client.get(reverse("admin:axes_accessattempt_changelist"))
-    assertContains(response, "Scratchpad administration")
+    assertContains(response, "My scratchpad administration")
 
 
 def test_admin_login_page_names_the_site(client):
     response = client.get(reverse("admin:login"))
-    assertContains(response, "Scratchpad administration")
+    assertContains(response, "My scratchpad administration")
     assertNotContains(response, "Django administration")
 
 

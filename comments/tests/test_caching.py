@@ -110,7 +110,7 @@ def test_deleted_user_comments_read_anonymous_at_once(cached_page, bob):
     bob.delete()
     response = cached_page.get(LIST_URL)
     assertContains(response, "What bob said first")
-    assertContains(response, " by anonymous")
+    assertContains(response, ' by <strong class="comment-author">anonymous</strong>')
 
 
 def test_comments_changed_by_a_queryset_update_show_at_once(cached_page, comment):

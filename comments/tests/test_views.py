@@ -58,14 +58,18 @@ class TestCommentList:
     def test_comment_without_commenter_says_anonymous(self, client):
         CommentFactory(commenter=None)
         response = client.get(LIST_URL)
-        assertContains(response, " by anonymous")
+        assertContains(
+            response, ' by <strong class="comment-author">anonymous</strong>'
+        )
 
     def test_deleting_a_user_keeps_their_comments_as_anonymous(self, client):
         comment = CommentFactory(content="still here")
         comment.commenter.delete()
         response = client.get(LIST_URL)
         assertContains(response, "still here")
-        assertContains(response, " by anonymous")
+        assertContains(
+            response, ' by <strong class="comment-author">anonymous</strong>'
+        )
 
     def test_html_in_a_comment_is_escaped(self, client):
         CommentFactory(content="<script>alert(1)</script>")
@@ -85,7 +89,7 @@ class TestCommentList:
         response = client.get(LIST_URL)
         assertContains(
             response,
-            '<div class="comment-content">it&#x27;s &lt;b&gt;&quot;bold&quot;'
+            '<div class="comment-content comment-content-plain" dir="auto">it&#x27;s &lt;b&gt;&quot;bold&quot;'
             "&lt;/b&gt; &amp; **not**<br>second line</div>",
         )
 
@@ -249,7 +253,7 @@ class TestLogin:
 
     def test_right_credentials_log_in_and_redirect_home(self, client, bob, password):
         response = client.post(LOGIN_URL, {"username": "bob", "password": password})
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, LIST_URL + "#newest")
         assert client.session["_auth_user_id"] == str(bob.pk)
 
     def test_wrong_password_shows_the_error_and_keeps_the_username(self, client, bob):
@@ -277,11 +281,11 @@ class TestLogin:
         response = client.post(
             LOGIN_URL, {"username": "bob", "password": password, "next": next_url}
         )
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, LIST_URL + "#newest")
 
     def test_logged_in_user_visiting_login_goes_home(self, bob_client):
         response = bob_client.get(LOGIN_URL)
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, LIST_URL + "#newest")
 
 
 class TestLogout:

@@ -63,6 +63,8 @@ SITE_VARIABLES = frozenset(
         "SECURE_PROXY_SSL_HEADER",
         "SECURE_SSL_REDIRECT",
         "SESSION_COOKIE_SECURE",
+        "SITE_DESCRIPTION",
+        "SITE_NAME",
         "STATIC_ROOT",
         "WEB_CONCURRENCY",
     }

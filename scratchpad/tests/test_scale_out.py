@@ -68,7 +68,7 @@ def test_a_comment_posted_through_one_server_is_listed_by_the_other(
     page = Browser().get(second.url + LIST_URL)
     assert page.status == 200
     assert "Hello from one" in page.text
-    assert " by alice" in page.text
+    assert ' by <strong class="comment-author">alice</strong>' in page.text
 
 
 def test_a_login_made_on_one_server_is_valid_on_the_other(two_app_servers, alice):
