@@ -8,19 +8,25 @@ a green run that never opened the browser would prove nothing.
 
 A failing test leaves a full-page screenshot and the HTML of each of its
 tabs in ``artifacts/e2e/<test>/``.
+
+Every page the tests' browsers get is also checked by the Nu HTML Checker
+and by axe in both colour schemes (e2e/checkers.py).
 """
 
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Error, expect, sync_playwright
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
+
+from .checkers import Document, PageChecks, vnu_errors, vnu_missing
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No GPU, no sandbox (CI runs as root) and none of Chromium's own traffic
@@ -60,6 +66,15 @@ document.addEventListener("securitypolicyviolation", (event) => {{
 
 HERE = Path(__file__).resolve().parent
 phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
+checks_summary = pytest.StashKey[list[str]]()
+
+# The whole suite gets more distinct documents than this from the live
+# server (see the summary line it prints): fewer means pages went unseen.
+MIN_CHECKED_PAGES = 60
+
+# Headers of a document that the browser got and that a copy served again
+# must not repeat: the body kept is the decoded text, and no cookie is set.
+NOT_REPLAYED = {"content-length", "content-encoding", "transfer-encoding", "set-cookie"}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -115,15 +130,82 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def page_checks(request):
+    """
+    The documents the tests' browsers got from the live server; at the end
+    of the session, the Nu HTML Checker's errors in them fail the run.
+
+    When the session ran every module of the browser tests, it must have
+    checked at least MIN_CHECKED_PAGES distinct documents: a count that
+    drops says that pages are no longer collected.
+    """
+    checks = PageChecks()
+    yield checks
+    summary = request.config.stash.setdefault(checks_summary, [])
+    summary.append(
+        f"axe: {len(checks.axe_checked)} distinct pages, {checks.axe_runs} runs"
+        f" (light and dark) in {checks.axe_seconds:.1f} s"
+    )
+    if not checks.by_content:
+        return
+    if missing := vnu_missing():
+        if os.environ.get("CI"):
+            pytest.fail(f"The Nu HTML Checker cannot run: {missing}", pytrace=False)
+        summary.append(f"Nu HTML Checker: not run: {missing}")
+        return
+    started = time.monotonic()
+    documents = {
+        f"{document.url} ({document.status}, as {document.test} got it)": document.html
+        for document in checks.by_content.values()
+    }
+    errors = vnu_errors(documents)
+    summary.append(
+        f"Nu HTML Checker: {len(documents)} distinct documents"
+        f" in {time.monotonic() - started:.1f} s"
+    )
+    if errors:
+        pytest.fail(
+            "The Nu HTML Checker found errors:\n"
+            + "\n".join(
+                f"{name}\n" + "\n".join(f"  {error}" for error in found)
+                for name, found in errors.items()
+            ),
+            pytrace=False,
+        )
+    modules = {item.path for item in request.session.items if HERE in item.path.parents}
+    if modules >= set(HERE.glob("test_*.py")):
+        assert len(documents) >= MIN_CHECKED_PAGES, (
+            f"Only {len(documents)} distinct documents checked by the whole"
+            f" browser suite, fewer than {MIN_CHECKED_PAGES}"
+        )
+
+
+@pytest.fixture(scope="session")
+def axe_page(browser, live_server):
+    """A tab of its own in which axe checks the pages the tests got."""
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash.get(checks_summary, []):
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture
-def new_context(browser, live_server, request):
+def new_context(browser, live_server, request, page_checks, axe_page):
     """Opens a fresh browser profile (cookies, tabs) on the live server: one
     per person in the test.
 
     Fails the test if any page opens a dialog (``alert()`` run by injected
     script), throws an uncaught error, logs an error to the console (a
     blocked script), breaks its Content-Security-Policy or fails to load a
-    stylesheet, script, image or icon.
+    stylesheet, script, image or icon; and if axe finds a WCAG 2.2 AA
+    violation in a page it got, in either colour scheme. Each HTML page is
+    kept for the Nu HTML Checker (``page_checks``).
     """
     contexts = []
     problems = []
@@ -145,6 +227,32 @@ def new_context(browser, live_server, request):
         if response.status >= 400 and response.request.resource_type != "document":
             problems.append(f"{response.status} for {response.url}")
 
+    def on_request_finished(request_):
+        if request_.resource_type != "document" or not request_.url.startswith(
+            live_server.url
+        ):
+            return
+        response = request_.response()
+        if (
+            response is None
+            or 300 <= response.status < 400
+            or not response.headers.get("content-type", "").startswith("text/html")
+        ):
+            return
+        try:
+            html = response.text()
+        except Error as error:
+            problems.append(f"The HTML of {request_.url} could not be read: {error}")
+            return
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name not in NOT_REPLAYED
+        }
+        page_checks.add(
+            Document(request_.url, response.status, headers, html, request.node.name)
+        )
+
     def on_csp_violation(source, violation):
         problems.append(
             f"Content-Security-Policy violation on {source['page'].url}: {violation}"
@@ -157,6 +265,7 @@ def new_context(browser, live_server, request):
         context.on("dialog", on_dialog)
         context.on("console", on_console)
         context.on("response", on_response)
+        context.on("requestfinished", on_request_finished)
         context.on(
             "weberror", lambda error: problems.append(f"uncaught error: {error.error}")
         )
@@ -167,6 +276,7 @@ def new_context(browser, live_server, request):
 
     yield new_context
 
+    problems.extend(page_checks.run_axe(axe_page))
     reports = request.node.stash.get(phase_reports, {}).values()
     if problems or any(report.failed for report in reports):
         folder = request.config.rootpath / "artifacts" / "e2e"

@@ -1,0 +1,186 @@
+"""
+Checks run on every page the browser tests visit, besides what each test
+checks itself: the Nu HTML Checker (vnu) and axe-core's WCAG 2.2 AA rules in
+the light and the dark theme.
+
+Each HTML document the live server sends to a test's browser is kept, as
+the browser got it (headers and body). The same page is visited many times
+by the suite, so each is checked once:
+
+- vnu reads documents distinct by content, all in one run of the checker at
+  the end of the session: the JVM takes seconds to start, and then checks
+  hundreds of documents in a few more.
+- axe runs on documents distinct by their structure (the view that served
+  them, the status, and which kinds of element they hold: a board of one
+  comment and of fifty are one page, a form with errors or a logged-in
+  navbar another), when the test that first met them ends. It loads each,
+  as the server sent it, in a browser page of its own, once in each colour
+  scheme, so the test's own page is left as the test had it.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import Resolver404, resolve
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VNU_JAR = BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+JAVA = os.environ.get("JAVA", "java")
+VNU_TIMEOUT = 600
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: the rules axe-core tags so.
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_22_AA},
+    "resultTypes": ["violations"],
+}
+COLOR_SCHEMES = ["light", "dark"]
+
+
+def vnu_missing() -> str | None:
+    """Why vnu cannot run here, or None."""
+    if not shutil.which(JAVA):
+        return "Java not found: apt-get install default-jre-headless"
+    if not VNU_JAR.is_file():
+        return f"{VNU_JAR.relative_to(BASE_DIR)} not found: npm ci"
+    return None
+
+
+def vnu_errors(documents: dict[str, str]) -> dict[str, list[str]]:
+    """
+    Run the Nu HTML Checker once on ``documents`` (a name for each HTML
+    text) and return each one's errors, as ``line N: message``.
+
+    Warnings and notes are not errors: the issue asks for no errors.
+    """
+    with tempfile.TemporaryDirectory(prefix="vnu-") as folder:
+        names = {}
+        for number, (name, html) in enumerate(documents.items()):
+            path = Path(folder) / f"{number}.html"
+            path.write_text(html, encoding="utf-8")
+            names[path.as_uri().removeprefix("file://")] = name
+        result = subprocess.run(
+            [JAVA, "-jar", str(VNU_JAR), "--format", "json", "--stdout"]
+            + ["--exit-zero-always", "--skip-non-html", folder],
+            capture_output=True,
+            text=True,
+            timeout=VNU_TIMEOUT,
+        )
+    if result.returncode != 0:
+        raise RuntimeError(f"vnu exited with {result.returncode}:\n{result.stderr}")
+    errors = {}
+    for message in json.loads(result.stdout)["messages"]:
+        # "non-document-error": vnu could not read the file at all.
+        if message["type"] not in ("error", "non-document-error"):
+            continue
+        name = names.get(message.get("url", "").removeprefix("file:"), "vnu")
+        where = f"line {message['lastLine']}: " if "lastLine" in message else ""
+        errors.setdefault(name, []).append(where + message["message"])
+    return errors
+
+
+class _Structure(HTMLParser):
+    """The kinds of element in a document: tag, classes, attribute names,
+    and the type and role, whose values change what an element is."""
+
+    def __init__(self):
+        super().__init__()
+        self.kinds = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.kinds.add(
+            (
+                tag,
+                " ".join(sorted((attrs.get("class") or "").split())),
+                " ".join(sorted(attrs)),
+                attrs.get("type"),
+                attrs.get("role"),
+            )
+        )
+
+
+def structure(url: str, status: int, html: str) -> str:
+    """A page's kind for axe: its view, its status and its elements' kinds."""
+    try:
+        view = resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        view = None
+    parser = _Structure()
+    parser.feed(html)
+    kinds = sorted(parser.kinds, key=repr)
+    return hashlib.sha256(repr((view, status, kinds)).encode()).hexdigest()
+
+
+@dataclass
+class Document:
+    url: str
+    status: int
+    headers: dict[str, str]
+    html: str
+    test: str
+
+
+@dataclass
+class PageChecks:
+    """The documents the suite's browsers got, and what was found in them."""
+
+    by_content: dict[str, Document] = field(default_factory=dict)
+    axe_checked: set[str] = field(default_factory=set)
+    axe_pending: list[Document] = field(default_factory=list)
+    axe_seconds: float = 0.0
+    axe_runs: int = 0
+
+    def add(self, document: Document):
+        digest = hashlib.sha256(document.html.encode()).hexdigest()
+        self.by_content.setdefault(digest, document)
+        kind = structure(document.url, document.status, document.html)
+        if kind not in self.axe_checked:
+            self.axe_checked.add(kind)
+            self.axe_pending.append(document)
+
+    def run_axe(self, page) -> list[str]:
+        """axe on each page not yet checked, in ``page``, in both schemes:
+        the violations found."""
+        started = time.monotonic()
+        problems = []
+        pending, self.axe_pending = self.axe_pending, []
+        for document in pending:
+            page.route(document.url, _serve(document))
+            try:
+                for scheme in COLOR_SCHEMES:
+                    page.emulate_media(color_scheme=scheme)
+                    page.goto(document.url)
+                    results = Axe().run(page, options=AXE_OPTIONS)
+                    self.axe_runs += 1
+                    if results.violations_count:
+                        problems.append(
+                            f"axe, {scheme} scheme, {document.url}"
+                            f" (as {document.test} saw it):\n"
+                            + results.generate_report()
+                        )
+            finally:
+                page.unroute(document.url)
+        self.axe_seconds += time.monotonic() - started
+        return problems
+
+
+def _serve(document: Document):
+    """A route handler that answers as the live server answered."""
+
+    def fulfill(route):
+        route.fulfill(
+            status=document.status, headers=document.headers, body=document.html
+        )
+
+    return fulfill
