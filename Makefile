@@ -47,7 +47,7 @@ screenshots: $(VENV)/.installed-dev
 # Lighthouse's four scores for the front page, a permalink and the login
 # page, served as production serves them (the same run as the suite's test).
 lighthouse: $(VENV)/.installed-dev $(NODE_TOOLS)
-	$(BIN)/pytest -p no:randomly -s scratchpad/tests/test_lighthouse.py
+	$(BIN)/pytest -p no:randomly e2e/test_lighthouse.py
 
 lint: $(VENV)/.installed-dev check-migrations
 	$(BIN)/ruff check .

@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
 
@@ -45,6 +46,9 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 COLOR_SCHEMES = ["light", "dark"]
+
+# Lines for the end of the test run's report: what was checked, how fast.
+SUMMARY = pytest.StashKey[list[str]]()
 
 
 def vnu_missing() -> str | None:

@@ -26,7 +26,7 @@ from playwright.sync_api import Error, expect, sync_playwright
 from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
 
-from .checkers import Document, PageChecks, vnu_errors, vnu_missing
+from .checkers import SUMMARY, Document, PageChecks, vnu_errors, vnu_missing
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No GPU, no sandbox (CI runs as root) and none of Chromium's own traffic
@@ -66,7 +66,6 @@ document.addEventListener("securitypolicyviolation", (event) => {{
 
 HERE = Path(__file__).resolve().parent
 phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
-checks_summary = pytest.StashKey[list[str]]()
 
 # The whole suite gets more distinct documents than this from the live
 # server (see the summary line it prints): fewer means pages went unseen.
@@ -142,7 +141,7 @@ def page_checks(request):
     """
     checks = PageChecks()
     yield checks
-    summary = request.config.stash.setdefault(checks_summary, [])
+    summary = request.config.stash.setdefault(SUMMARY, [])
     summary.append(
         f"axe: {len(checks.axe_checked)} distinct pages, {checks.axe_runs} runs"
         f" (light and dark) in {checks.axe_seconds:.1f} s"
@@ -191,7 +190,7 @@ def axe_page(browser, live_server):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    for line in config.stash.get(checks_summary, []):
+    for line in config.stash.get(SUMMARY, []):
         terminalreporter.write_line(line)
 
 
