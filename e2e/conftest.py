@@ -20,13 +20,16 @@ import time
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIHandler
 from django.urls import reverse
-from playwright.sync_api import Error, expect, sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
 
-from .checkers import SUMMARY, Document, PageChecks, vnu_errors, vnu_missing
+from .checkers import SUMMARY, PageChecks, vnu_missing
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No GPU, no sandbox (CI runs as root) and none of Chromium's own traffic
@@ -69,11 +72,7 @@ phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 # The whole suite gets more distinct documents than this from the live
 # server (see the summary line it prints): fewer means pages went unseen.
-MIN_CHECKED_PAGES = 60
-
-# Headers of a document that the browser got and that a copy served again
-# must not repeat: the body kept is the decoded text, and no cookie is set.
-NOT_REPLAYED = {"content-length", "content-encoding", "transfer-encoding", "set-cookie"}
+MIN_CHECKED_PAGES = 100
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -132,15 +131,27 @@ def browser():
 @pytest.fixture(scope="session")
 def page_checks(request):
     """
-    The documents the tests' browsers got from the live server; at the end
-    of the session, the Nu HTML Checker's errors in them fail the run.
+    The pages the live server sent to the tests' browsers; at the end of
+    the session, the Nu HTML Checker's errors in them fail the run.
 
     When the session ran every module of the browser tests, it must have
     checked at least MIN_CHECKED_PAGES distinct documents: a count that
     drops says that pages are no longer collected.
     """
     checks = PageChecks()
-    yield checks
+
+    # Kept as the live server sends them, in its threads: the browser may
+    # have navigated on, and dropped a page's body, before a test's handler
+    # could read it. Only the site's pages go through WSGIHandler's
+    # get_response; the static files' handler has its own.
+    def get_response(handler, request_):
+        response = BaseHandler.get_response(handler, request_)
+        checks.served(request_, response)
+        return response
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WSGIHandler, "get_response", get_response)
+        yield checks
     summary = request.config.stash.setdefault(SUMMARY, [])
     summary.append(
         f"axe: {len(checks.axe_checked)} distinct pages, {checks.axe_runs} runs"
@@ -154,13 +165,9 @@ def page_checks(request):
         summary.append(f"Nu HTML Checker: not run: {missing}")
         return
     started = time.monotonic()
-    documents = {
-        f"{document.url} ({document.status}, as {document.test} got it)": document.html
-        for document in checks.by_content.values()
-    }
-    errors = vnu_errors(documents)
+    errors = checks.html_errors()
     summary.append(
-        f"Nu HTML Checker: {len(documents)} distinct documents"
+        f"Nu HTML Checker: {len(checks.by_content)} distinct pages"
         f" in {time.monotonic() - started:.1f} s"
     )
     if errors:
@@ -174,8 +181,8 @@ def page_checks(request):
         )
     modules = {item.path for item in request.session.items if HERE in item.path.parents}
     if modules >= set(HERE.glob("test_*.py")):
-        assert len(documents) >= MIN_CHECKED_PAGES, (
-            f"Only {len(documents)} distinct documents checked by the whole"
+        assert len(checks.by_content) >= MIN_CHECKED_PAGES, (
+            f"Only {len(checks.by_content)} distinct pages checked by the whole"
             f" browser suite, fewer than {MIN_CHECKED_PAGES}"
         )
 
@@ -185,6 +192,9 @@ def axe_page(browser, live_server):
     """A tab of its own in which axe checks the pages the tests got."""
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
+    # Loaded with each page, before the page's own scripts, rather than sent
+    # over for each check.
+    context.add_init_script(AXE_SCRIPT)
     yield context.new_page()
     context.close()
 
@@ -203,8 +213,8 @@ def new_context(browser, live_server, request, page_checks, axe_page):
     script), throws an uncaught error, logs an error to the console (a
     blocked script), breaks its Content-Security-Policy or fails to load a
     stylesheet, script, image or icon; and if axe finds a WCAG 2.2 AA
-    violation in a page it got, in either colour scheme. Each HTML page is
-    kept for the Nu HTML Checker (``page_checks``).
+    violation in a page it got, in either colour scheme (``page_checks``
+    keeps them, for the Nu HTML Checker too).
     """
     contexts = []
     problems = []
@@ -226,32 +236,6 @@ def new_context(browser, live_server, request, page_checks, axe_page):
         if response.status >= 400 and response.request.resource_type != "document":
             problems.append(f"{response.status} for {response.url}")
 
-    def on_request_finished(request_):
-        if request_.resource_type != "document" or not request_.url.startswith(
-            live_server.url
-        ):
-            return
-        response = request_.response()
-        if (
-            response is None
-            or 300 <= response.status < 400
-            or not response.headers.get("content-type", "").startswith("text/html")
-        ):
-            return
-        try:
-            html = response.text()
-        except Error as error:
-            problems.append(f"The HTML of {request_.url} could not be read: {error}")
-            return
-        headers = {
-            name: value
-            for name, value in response.headers.items()
-            if name not in NOT_REPLAYED
-        }
-        page_checks.add(
-            Document(request_.url, response.status, headers, html, request.node.name)
-        )
-
     def on_csp_violation(source, violation):
         problems.append(
             f"Content-Security-Policy violation on {source['page'].url}: {violation}"
@@ -264,7 +248,6 @@ def new_context(browser, live_server, request, page_checks, axe_page):
         context.on("dialog", on_dialog)
         context.on("console", on_console)
         context.on("response", on_response)
-        context.on("requestfinished", on_request_finished)
         context.on(
             "weberror", lambda error: problems.append(f"uncaught error: {error.error}")
         )
@@ -273,6 +256,7 @@ def new_context(browser, live_server, request, page_checks, axe_page):
         contexts.append(context)
         return context
 
+    page_checks.test = request.node.name
     yield new_context
 
     problems.extend(page_checks.run_axe(axe_page))
