@@ -103,11 +103,13 @@ def lighthouse(url: str, name: str) -> dict:
             text=True,
             timeout=LIGHTHOUSE_TIMEOUT,
         )
+        error = result.stderr
         if result.returncode == 0:
             report = json.loads((REPORTS / f"{name}.report.json").read_text())
             if "runtimeError" not in report:
                 return report
-    pytest.fail(f"Lighthouse failed on {url}:\n{result.stderr}", pytrace=False)
+            error = report["runtimeError"]
+    pytest.fail(f"Lighthouse failed on {url}:\n{error}", pytrace=False)
 
 
 def performance(report: dict) -> int:
