@@ -172,9 +172,12 @@ class PageChecks:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def served(self, request, response):
-        """Keep ``response`` if it is a page: called by the live server."""
+        """Keep ``response`` if it is a page: called by the live server.
+        What a page's script fetches (a preview's fragment) is not one:
+        Chromium tells them apart for the server in Sec-Fetch-Dest."""
         if (
-            response.streaming
+            request.headers.get("Sec-Fetch-Dest") != "document"
+            or response.streaming
             or 300 <= response.status_code < 400
             or not response.get("Content-Type", "").startswith("text/html")
         ):
