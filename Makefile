@@ -8,6 +8,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
+# The test tools that come from npm (package.json): the Nu HTML Checker,
+# run on Debian's Java, and Lighthouse, driving Debian's Chromium. Installed
+# exactly as package-lock.json pins them, without install scripts (vnu-jar's
+# would download a Java of its own where none is found).
+NODE_TOOLS := node_modules/.installed
+
 # mysqlclient has no Linux wheels: it compiles against the MariaDB client
 # library, found through pkg-config, with a C compiler and Python's headers.
 SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
@@ -25,18 +31,23 @@ run: $(VENV)/.installed
 # packages, without the test tools.
 install: $(VENV)/.installed
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(NODE_TOOLS)
 	$(BIN)/pytest
 
-.PHONY: e2e screenshots
+.PHONY: e2e screenshots lighthouse
 
 # The browser tests alone; `make test` runs them too when Chromium is there.
-e2e: $(VENV)/.installed-dev
+e2e: $(VENV)/.installed-dev $(NODE_TOOLS)
 	$(BIN)/pytest e2e
 
 # Rewrites docs/screenshots/ from a board of sample comments.
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/pytest e2e/screenshots.py
+
+# Lighthouse's four scores for the front page, a permalink and the login
+# page, served as production serves them (the same run as the suite's test).
+lighthouse: $(VENV)/.installed-dev $(NODE_TOOLS)
+	$(BIN)/pytest -p no:randomly e2e/test_lighthouse.py
 
 lint: $(VENV)/.installed-dev check-migrations
 	$(BIN)/ruff check .
@@ -61,7 +72,7 @@ serve: $(VENV)/.installed
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
 # The system packages are checked only when the site's packages are
 # installed, not on every `make test` or `make serve`.
@@ -74,6 +85,10 @@ $(VENV)/.installed: requirements.txt
 
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(NODE_TOOLS): package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # Recompiles the pinned, hashed requirements*.txt from the packages the site

@@ -8,19 +8,28 @@ a green run that never opened the browser would prove nothing.
 
 A failing test leaves a full-page screenshot and the HTML of each of its
 tabs in ``artifacts/e2e/<test>/``.
+
+Every page the tests' browsers get is also checked by the Nu HTML Checker
+and by axe in both colour schemes (e2e/checkers.py).
 """
 
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIHandler
 from django.urls import reverse
 from playwright.sync_api import expect, sync_playwright
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
+
+from .checkers import SUMMARY, PageChecks, vnu_missing
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # No GPU, no sandbox (CI runs as root) and none of Chromium's own traffic
@@ -60,6 +69,10 @@ document.addEventListener("securitypolicyviolation", (event) => {{
 
 HERE = Path(__file__).resolve().parent
 phase_reports = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+# The whole suite gets more distinct documents than this from the live
+# server (see the summary line it prints): fewer means pages went unseen.
+MIN_CHECKED_PAGES = 100
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -115,15 +128,93 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def page_checks(request):
+    """
+    The pages the live server sent to the tests' browsers; at the end of
+    the session, the Nu HTML Checker's errors in them fail the run.
+
+    When the session ran every module of the browser tests, it must have
+    checked at least MIN_CHECKED_PAGES distinct documents: a count that
+    drops says that pages are no longer collected.
+    """
+    checks = PageChecks()
+
+    # Kept as the live server sends them, in its threads: the browser may
+    # have navigated on, and dropped a page's body, before a test's handler
+    # could read it. Only the site's pages go through WSGIHandler's
+    # get_response; the static files' handler has its own.
+    def get_response(handler, request_):
+        response = BaseHandler.get_response(handler, request_)
+        checks.served(request_, response)
+        return response
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WSGIHandler, "get_response", get_response)
+        yield checks
+    summary = request.config.stash.setdefault(SUMMARY, [])
+    summary.append(
+        f"axe: {len(checks.axe_checked)} distinct pages, {checks.axe_runs} runs"
+        f" (light and dark) in {checks.axe_seconds:.1f} s"
+    )
+    if not checks.by_content:
+        return
+    if missing := vnu_missing():
+        if os.environ.get("CI"):
+            pytest.fail(f"The Nu HTML Checker cannot run: {missing}", pytrace=False)
+        summary.append(f"Nu HTML Checker: not run: {missing}")
+        return
+    started = time.monotonic()
+    errors = checks.html_errors()
+    summary.append(
+        f"Nu HTML Checker: {len(checks.by_content)} distinct pages"
+        f" in {time.monotonic() - started:.1f} s"
+    )
+    if errors:
+        pytest.fail(
+            "The Nu HTML Checker found errors:\n"
+            + "\n".join(
+                f"{name}\n" + "\n".join(f"  {error}" for error in found)
+                for name, found in errors.items()
+            ),
+            pytrace=False,
+        )
+    modules = {item.path for item in request.session.items if HERE in item.path.parents}
+    if modules >= set(HERE.glob("test_*.py")):
+        assert len(checks.by_content) >= MIN_CHECKED_PAGES, (
+            f"Only {len(checks.by_content)} distinct pages checked by the whole"
+            f" browser suite, fewer than {MIN_CHECKED_PAGES}"
+        )
+
+
+@pytest.fixture(scope="session")
+def axe_page(browser, live_server):
+    """A tab of its own in which axe checks the pages the tests got."""
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    # Loaded with each page, before the page's own scripts, rather than sent
+    # over for each check.
+    context.add_init_script(AXE_SCRIPT)
+    yield context.new_page()
+    context.close()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash.get(SUMMARY, []):
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture
-def new_context(browser, live_server, request):
+def new_context(browser, live_server, request, page_checks, axe_page):
     """Opens a fresh browser profile (cookies, tabs) on the live server: one
     per person in the test.
 
     Fails the test if any page opens a dialog (``alert()`` run by injected
     script), throws an uncaught error, logs an error to the console (a
     blocked script), breaks its Content-Security-Policy or fails to load a
-    stylesheet, script, image or icon.
+    stylesheet, script, image or icon; and if axe finds a WCAG 2.2 AA
+    violation in a page it got, in either colour scheme (``page_checks``
+    keeps them, for the Nu HTML Checker too).
     """
     contexts = []
     problems = []
@@ -165,8 +256,10 @@ def new_context(browser, live_server, request):
         contexts.append(context)
         return context
 
+    page_checks.test = request.node.name
     yield new_context
 
+    problems.extend(page_checks.run_axe(axe_page))
     reports = request.node.stash.get(phase_reports, {}).values()
     if problems or any(report.failed for report in reports):
         folder = request.config.rootpath / "artifacts" / "e2e"
