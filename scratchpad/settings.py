@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bootstrap",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "mailing",
     "accounts",
     "comments",
     "flask_import",
@@ -368,9 +371,45 @@ LOGGING = {
     "loggers": {
         "comments": {"level": "INFO"},
         "accounts": {"level": "INFO"},
+        "mailing": {"level": "INFO"},
         # django-axes logs each attempt with its own wording; the site logs
         # failed logins itself in a stable form (accounts.auth).
         "axes": {"level": "WARNING"},
+    },
+}
+
+
+# Mail, sent by the background worker (mailing/tasks.py explains it).
+# EMAIL_URL: smtp://USER:PASSWORD@HOST:587, smtp+tls://..., smtp+ssl://...:465,
+# or consolemail:// (mails printed by the worker: what `make run` uses). In
+# production without it nothing pretends to send: the features that mail
+# say they are unavailable, and `check --deploy` warns.
+EMAIL_URL = env("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    globals().update(
+        (name, value)
+        for name, value in env.email_url_config(EMAIL_URL).items()
+        if value is not None
+    )
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer holds one worker's send for this long,
+# never a page.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The site's public address, for the links in mails: the worker that sends
+# them has no request to build them from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# A failed send is tried again after 1, 2, 4 ... minutes, this many times in
+# all, then given up and logged as an error.
+MAIL_SEND_ATTEMPTS = 8
+MAIL_RETRY_DELAY = timedelta(minutes=1)
+
+# The background queue: its rows in the site's own database, run by
+# `manage.py db_worker` (the Procfile's worker).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
     },
 }
 
