@@ -45,6 +45,31 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
             field.widget.attrs["class"] = "form-control"
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["class"] = "form-control"
+
+    def save(self, **kwargs):
+        """Queues a reset mail to each active account with the address
+        (Django's get_users()); nothing at all when none has it."""
+        from .resets import send_reset_mail
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_reset_mail(user)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
 class AdminLoginForm(AdminAuthenticationForm):
     """The admin's login form, with the username limit of the site's own
     (LoginForm says why: a longer name is a 500 on MySQL)."""

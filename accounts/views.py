@@ -1,11 +1,18 @@
 """The account pages: Django's own views, plus a message saying what
 happened."""
 
+from axes.utils import reset as reset_axes
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
+from django.urls import reverse_lazy
 
-from .forms import LoginForm, PasswordChangeForm
+from mailing.mail import mail_is_available
+
+from . import resets
+from .auth import client_ip
+from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 # Why the visitor is asked to log in, when the page that sent them has
 # something to say about it (text of theirs waiting for the login, say):
@@ -63,3 +70,62 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/change_password_done.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the address and queues the mail. The answer is the same
+    whether or not an account has the address; the limits (resets.py)
+    count every request."""
+
+    form_class = PasswordResetForm
+    template_name = "registration/reset_password.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, mail_available=mail_is_available())
+
+    def post(self, request, *args, **kwargs):
+        if not mail_is_available():
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        address = client_ip(self.request)
+        wait = resets.reset_wait(email, address)
+        if wait:
+            form.add_error(
+                "email",
+                forms.ValidationError(
+                    "Too many reset requests. Try again in %(minutes)d minutes.",
+                    code="too_many",
+                    params={"minutes": (wait + 59) // 60},
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
+        resets.record_request(email, address)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/reset_password_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "registration/reset_password_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The new password works at once, even for a name that was locked
+        # out by failed attempts.
+        reset_axes(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/reset_password_complete.html"

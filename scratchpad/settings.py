@@ -256,6 +256,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Password reset mails (accounts/resets.py): at most this many requests for
+# one address, and from one client, per hour, as (count, seconds). The link
+# in the mail works once, within PASSWORD_RESET_TIMEOUT (Django's 3 days).
+PASSWORD_RESET_EMAIL_LIMIT = (3, 3600)
+PASSWORD_RESET_CLIENT_LIMIT = (10, 3600)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
