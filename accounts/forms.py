@@ -3,6 +3,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core import validators
 
+from .models import Profile
+
 
 class BootstrapBoundField(forms.BoundField):
     """A field whose input Bootstrap shows as invalid (is-invalid) when it
@@ -68,6 +70,26 @@ class SetPasswordForm(auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class EmailForm(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+    email = forms.EmailField(
+        label="New email address",
+        help_text="We mail a link to it; it is used once you follow that link.",
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
+    )
+
+
+class NotificationsForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["notify_replies", "notify_mentions"]
+        widgets = {
+            "notify_replies": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "notify_mentions": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }
 
 
 class AdminLoginForm(AdminAuthenticationForm):

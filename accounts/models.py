@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -17,3 +18,32 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self):
         return f"{self.email} from {self.client_ip} at {self.requested}"
+
+
+class Profile(models.Model):
+    """What a user chose about the site's mails to them. Made on first use:
+    a user without a row has the defaults."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="profile",
+    )
+    notify_replies = models.BooleanField(
+        "Mail me when someone replies to my comments", default=True
+    )
+    notify_mentions = models.BooleanField(
+        "Mail me when someone mentions me", default=True
+    )
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @classmethod
+    def of(cls, user) -> "Profile":
+        return cls.objects.get_or_create(user=user)[0]
+
+    def wants(self, kind: str) -> bool:
+        """Whether the user takes mails of ``kind`` ("replies", "mentions")."""
+        return getattr(self, f"notify_{kind}")

@@ -5,14 +5,25 @@ from axes.utils import reset as reset_axes
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
 
 from mailing.mail import mail_is_available
 
-from . import resets
+from . import emails, resets
 from .auth import client_ip
-from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from .forms import (
+    EmailForm,
+    LoginForm,
+    NotificationsForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from .models import Profile
 
 # Why the visitor is asked to log in, when the page that sent them has
 # something to say about it (text of theirs waiting for the login, say):
@@ -129,3 +140,70 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/reset_password_complete.html"
+
+
+def _account_page(request, email_form=None, notifications_form=None, status=200):
+    profile = Profile.of(request.user)
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "email_form": email_form or EmailForm(),
+            "notifications_form": notifications_form
+            or NotificationsForm(instance=profile),
+            "mail_available": mail_is_available(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def account(request):
+    return _account_page(request)
+
+
+@login_required
+@require_POST
+def change_email(request):
+    if not mail_is_available():
+        return redirect("account")
+    form = EmailForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, email_form=form, status=400)
+    email = form.cleaned_data["email"]
+    emails.send_confirmation(request.user, email)
+    messages.success(
+        request,
+        f"A link is on its way to {email}: follow it to use that address.",
+    )
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def change_notifications(request):
+    form = NotificationsForm(request.POST, instance=Profile.of(request.user))
+    form.save()
+    messages.success(request, "Your notification choices are saved")
+    return redirect("account")
+
+
+def confirm_email(request, token):
+    """Shows the address to confirm, and sets it on POST. No login needed:
+    the signed link is the proof (it may be opened on another device)."""
+    change = emails.confirmed_change(token)
+    if change is None:
+        return render(
+            request, "accounts/confirm_email.html", {"valid": False}, status=400
+        )
+    user, email = change
+    if request.method == "POST":
+        user.email = email
+        user.save(update_fields=["email"])
+        messages.success(request, f"Your email address is now {email}")
+        return redirect("account" if request.user == user else "login")
+    return render(
+        request,
+        "accounts/confirm_email.html",
+        {"valid": True, "account": user, "email": email},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export, views
 from .feeds import LatestCommentsFeed
 
 app_name = "comments"
@@ -13,4 +13,5 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
     path("feed/", LatestCommentsFeed(), name="feed"),
+    path("account/comments.json", export.download_my_comments, name="download"),
 ]

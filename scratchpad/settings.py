@@ -262,6 +262,9 @@ AUTHENTICATION_BACKENDS = [
 PASSWORD_RESET_EMAIL_LIMIT = (3, 3600)
 PASSWORD_RESET_CLIENT_LIMIT = (10, 3600)
 
+# How long the link that confirms a new email address works (accounts/emails.py).
+EMAIL_CONFIRMATION_TIMEOUT = timedelta(days=3)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "comments:list"
 LOGOUT_REDIRECT_URL = "comments:list"
