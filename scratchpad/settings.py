@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "mailing",
     "accounts",
     "comments",
+    "notifications",
     "flask_import",
 ]
 
@@ -381,6 +382,7 @@ LOGGING = {
         "comments": {"level": "INFO"},
         "accounts": {"level": "INFO"},
         "mailing": {"level": "INFO"},
+        "notifications": {"level": "INFO"},
         # django-axes logs each attempt with its own wording; the site logs
         # failed logins itself in a stable form (accounts.auth).
         "axes": {"level": "WARNING"},
@@ -412,6 +414,12 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rst
 # all, then given up and logged as an error.
 MAIL_SEND_ATTEMPTS = 8
 MAIL_RETRY_DELAY = timedelta(minutes=1)
+
+# A user told of replies and mentions gets at most one mail in this time;
+# what comes meanwhile is gathered into the next (notifications/tasks.py).
+NOTIFICATIONS_MAIL_INTERVAL = timedelta(
+    minutes=env.int("NOTIFICATIONS_MAIL_MINUTES", default=5)
+)
 
 # The background queue: its rows in the site's own database, run by
 # `manage.py db_worker` (the Procfile's worker).

@@ -11,6 +11,7 @@ admin.site.index_title = "Manage the board"
 urlpatterns = [
     path("", include("comments.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
