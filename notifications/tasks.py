@@ -13,6 +13,8 @@ still there and shown (deleting it deletes its notifications; one hidden by
 a moderator is dropped).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -129,6 +131,11 @@ def deliver(user_id: int) -> None:
             sent=now
         )
         waiting.exclude(pk__in=[n.pk for n in notifications]).delete()
+        # What was told long ago is kept no longer: only the last mail's
+        # time counts (next_mail_time).
+        Notification.objects.filter(
+            recipient=user, sent__lt=now - timedelta(days=30)
+        ).delete()
         _queue_mail(user, notifications)
 
 
