@@ -29,6 +29,7 @@ LOGIN_URL = reverse("login")
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
 POSTS = 30
+ROUNDS = 5
 REPLIES = 5
 
 
@@ -120,9 +121,15 @@ def test_posting_with_the_mail_server_down_is_as_fast_and_loses_nothing(
     site, mail_server
 ):
     server, database_url = site
-    up = post_timed(server, "up", POSTS)
-    mail_server.stop()
-    down = post_timed(server, "down", POSTS)
+    # Rounds of posts with the server up and down in turn, so that the
+    # load of a shared machine weighs on both alike.
+    up, down = [], []
+    for round in range(ROUNDS):
+        up += post_timed(server, f"up {round}", POSTS // ROUNDS)
+        mail_server.stop()
+        down += post_timed(server, f"down {round}", POSTS // ROUNDS)
+        if round < ROUNDS - 1:
+            mail_server.start()
 
     # Replies to each reader's comment while the server is down: the worker
     # tries to send their mails and fails.
@@ -179,7 +186,7 @@ def test_posting_with_the_mail_server_down_is_as_fast_and_loses_nothing(
     p50_up, p50_down = statistics.median(up), statistics.median(down)
     # As fast: the mail server is nowhere in a post's path. A generous bound
     # for a shared machine; the figures are printed.
-    assert p50_down < p50_up * 1.5 + 0.02
+    assert p50_down < p50_up * 1.5 + 0.05
     print(
         f"\n{POSTS} posts each way: p50 {p50_up * 1000:.1f} ms with the mail "
         f"server up, {p50_down * 1000:.1f} ms with it down; {2 * POSTS} stored; "
