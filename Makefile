@@ -18,14 +18,24 @@ NODE_TOOLS := node_modules/.installed
 # library, found through pkg-config, with a C compiler and Python's headers.
 SYSTEM_PACKAGES := libmariadb-dev pkg-config gcc python3-dev
 
-.PHONY: run install test lint format check-migrations serve clean system-deps bench requirements
+.PHONY: run install test lint format check-migrations serve clean system-deps bench requirements worker
 
 run: export DEBUG ?= 1
 run: HOST ?= 127.0.0.1
 run: PORT ?= 8000
 run: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
+	@# The mail worker beside the server (mails printed here, EMAIL_URL's
+	@# consolemail:// default); Ctrl+C stops both. Without autoreload: a
+	@# reloading worker would leave its child behind when the server stops.
+	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The background worker alone, which sends the mails the site queues: what
+# the Procfile's worker: and deploy/scratchpad-worker.service run.
+worker: $(VENV)/.installed
+	$(MANAGE) db_worker
 
 # What production needs before its first migrate: .venv with the site's
 # packages, without the test tools.

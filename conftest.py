@@ -7,12 +7,14 @@ import logging
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from scratchpad.tests.processes import (
     PLAIN_HTTP,
     AppServer,
+    MailServer,
     RedisServer,
     database_url,
     manage,
@@ -162,3 +164,42 @@ def inserts_return_no_ids(monkeypatch):
         monkeypatch.setattr(type(features), name, False)
         if name in vars(features):
             monkeypatch.setitem(vars(features), name, False)
+
+
+@pytest.fixture
+def mail_server(settings):
+    """
+    A real SMTP server of the test's own, which the site's settings send to
+    (through the queue: run_worker sends what was queued). Its ``messages``
+    are what arrived.
+    """
+    server = MailServer().start()
+    settings.EMAIL_URL = server.url
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 5
+    settings.SITE_URL = "http://testserver"
+    settings.DEFAULT_FROM_EMAIL = "Scratchpad <board@example.com>"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def run_worker(transactional_db):
+    """Runs the queue's worker (manage.py db_worker) until no task is ready,
+    as production's runs them; returns what it printed."""
+
+    def run():
+        output = io.StringIO()
+        call_command(
+            "db_worker",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            interval=0,
+            stdout=output,
+        )
+        return output.getvalue()
+
+    return run

@@ -3,6 +3,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core import validators
 
+from .models import Profile
+
 
 class BootstrapBoundField(forms.BoundField):
     """A field whose input Bootstrap shows as invalid (is-invalid) when it
@@ -43,6 +45,51 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["class"] = "form-control"
+
+    def save(self, **kwargs):
+        """Queues a reset mail to each active account with the address
+        (Django's get_users()); nothing at all when none has it."""
+        from .resets import send_reset_mail
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_reset_mail(user)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    bound_field_class = BootstrapBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class EmailForm(forms.Form):
+    bound_field_class = BootstrapBoundField
+
+    email = forms.EmailField(
+        label="New email address",
+        help_text="We mail a link to it; it is used once you follow that link.",
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
+    )
+
+
+class NotificationsForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["notify_replies", "notify_mentions"]
+        widgets = {
+            "notify_replies": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            "notify_mentions": forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        }
 
 
 class AdminLoginForm(AdminAuthenticationForm):

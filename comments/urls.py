@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export, views
 from .feeds import LatestCommentsFeed
 
 app_name = "comments"
@@ -16,4 +16,5 @@ urlpatterns = [
     # path: a name imported from elsewhere may hold any character.
     path("users/<path:username>/", views.user_comments, name="user"),
     path("feed/", LatestCommentsFeed(), name="feed"),
+    path("account/comments.json", export.download_my_comments, name="download"),
 ]

@@ -78,8 +78,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "bootstrap",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "mailing",
     "accounts",
     "comments",
+    "notifications",
     "flask_import",
     "search",
     "moderation",
@@ -261,6 +265,14 @@ AUTHENTICATION_BACKENDS = [
 # Django's database sessions, read with their user in one query
 # (accounts/sessions.py).
 SESSION_ENGINE = "accounts.sessions"
+# Password reset mails (accounts/resets.py): at most this many requests for
+# one address, and from one client, per hour, as (count, seconds). The link
+# in the mail works once, within PASSWORD_RESET_TIMEOUT (Django's 3 days).
+PASSWORD_RESET_EMAIL_LIMIT = (3, 3600)
+PASSWORD_RESET_CLIENT_LIMIT = (10, 3600)
+
+# How long the link that confirms a new email address works (accounts/emails.py).
+EMAIL_CONFIRMATION_TIMEOUT = timedelta(days=3)
 
 LOGIN_URL = "login"
 # After logging in, the front page scrolled to where the conversation is:
@@ -395,9 +407,52 @@ LOGGING = {
     "loggers": {
         "comments": {"level": "INFO"},
         "accounts": {"level": "INFO"},
+        "mailing": {"level": "INFO"},
+        "notifications": {"level": "INFO"},
         # django-axes logs each attempt with its own wording; the site logs
         # failed logins itself in a stable form (accounts.auth).
         "axes": {"level": "WARNING"},
+    },
+}
+
+
+# Mail, sent by the background worker (mailing/tasks.py explains it).
+# EMAIL_URL: smtp://USER:PASSWORD@HOST:587, smtp+tls://..., smtp+ssl://...:465,
+# or consolemail:// (mails printed by the worker: what `make run` uses). In
+# production without it nothing pretends to send: the features that mail
+# say they are unavailable, and `check --deploy` warns.
+EMAIL_URL = env("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if EMAIL_URL:
+    globals().update(
+        (name, value)
+        for name, value in env.email_url_config(EMAIL_URL).items()
+        if value is not None
+    )
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A mail server that does not answer holds one worker's send for this long,
+# never a page.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The site's public address, for the links in mails: the worker that sends
+# them has no request to build them from.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# A failed send is tried again after 1, 2, 4 ... minutes, this many times in
+# all, then given up and logged as an error.
+MAIL_SEND_ATTEMPTS = 8
+MAIL_RETRY_DELAY = timedelta(minutes=1)
+
+# A user told of replies and mentions gets at most one mail in this time;
+# what comes meanwhile is gathered into the next (notifications/tasks.py).
+NOTIFICATIONS_MAIL_INTERVAL = timedelta(
+    minutes=env.int("NOTIFICATIONS_MAIL_MINUTES", default=5)
+)
+
+# The background queue: its rows in the site's own database, run by
+# `manage.py db_worker` (the Procfile's worker).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
     },
 }
 

@@ -54,6 +54,8 @@ SITE_VARIABLES = frozenset(
         "DEBUG",
         "GUNICORN_ACCESS_LOG",
         "GUNICORN_MAX_REQUESTS",
+        "DEFAULT_FROM_EMAIL",
+        "EMAIL_URL",
         "HOST",
         "PORT",
         "SECRET_KEY",
@@ -65,6 +67,7 @@ SITE_VARIABLES = frozenset(
         "SESSION_COOKIE_SECURE",
         "SITE_DESCRIPTION",
         "SITE_NAME",
+        "SITE_URL",
         "STATIC_ROOT",
         "WEB_CONCURRENCY",
     }
@@ -643,3 +646,63 @@ class RedisServer:
     def log(self) -> str:
         path = self.base_dir / "redis.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+
+class MailServer:
+    """
+    An SMTP server of the tests' own (aiosmtpd, in a thread of the test
+    process) on a free port, keeping every message it accepts. ``stop()`` and
+    ``start()`` again take it down and bring it back on the same port.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.received = []
+        self._controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Keep:
+            async def handle_DATA(self, smtp, session, envelope):
+                server.received.append(envelope)
+                return "250 Message accepted"
+
+        self._controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    @property
+    def messages(self) -> list:
+        """What arrived, as email.message.EmailMessage objects."""
+        import email
+        import email.policy
+
+        return [
+            email.message_from_bytes(
+                envelope.original_content, policy=email.policy.default
+            )
+            for envelope in self.received
+        ]
+
+    def wait_for(self, count: int, timeout: float = REQUEST_TIMEOUT) -> list:
+        """The messages, once at least ``count`` have arrived."""
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{len(self.received)} mail(s) arrived, expected {count}"
+                )
+            time.sleep(0.05)
+        return self.messages

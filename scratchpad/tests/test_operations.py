@@ -116,7 +116,29 @@ def test_make_run_serves_where_host_and_port_say(tmp_path):
     assert "manage.py runserver 0.0.0.0:8123\n" in commands
 
 
-@pytest.mark.parametrize("target", ["test", "serve", "run"])
+def test_make_run_starts_the_worker_beside_the_server(tmp_path):
+    commands = make_dry_run(tmp_path, "run")
+    assert commands.index("manage.py db_worker") < commands.index("runserver")
+
+
+def test_make_worker_runs_the_worker_alone(tmp_path):
+    commands = make_dry_run(tmp_path, "worker")
+    assert "manage.py db_worker" in commands
+    assert "runserver" not in commands
+
+
+def test_procfile_names_the_web_worker_and_release_processes():
+    processes = dict(
+        line.split(": ", 1) for line in (BASE_DIR / "Procfile").read_text().splitlines()
+    )
+    assert processes == {
+        "web": "gunicorn --config gunicorn.conf.py",
+        "worker": "python manage.py db_worker --no-reload",
+        "release": "python manage.py migrate --noinput",
+    }
+
+
+@pytest.mark.parametrize("target", ["test", "serve", "run", "worker"])
 def test_an_installed_venv_is_used_without_checking_system_packages(tmp_path, target):
     commands = make_dry_run(tmp_path, target)
     assert "pkg-config" not in commands

@@ -11,7 +11,12 @@ LIST_URL = reverse("comments:list")
 
 
 def deploy_check(**variables):
-    environ = production_environ(ALLOWED_HOSTS="scratchpad.example.com", **variables)
+    environ = production_environ(
+        ALLOWED_HOSTS="scratchpad.example.com",
+        EMAIL_URL="smtp+tls://scratchpad:secret@mail.example.com:587",
+        SITE_URL="https://scratchpad.example.com",
+        **variables,
+    )
     return manage("check", "--deploy", "--fail-level", "WARNING", environ=environ)
 
 

@@ -254,17 +254,19 @@ def systemd_analyze():
     pytest.skip(f"systemd-analyze not found: {install}")
 
 
-@pytest.fixture
-def installed_service(tmp_path):
-    """The unit as systemd would load it, with this checkout's gunicorn for
-    the one in /srv (systemd checks that the program exists)."""
-    shipped = "/srv/scratchpad/.venv/bin/gunicorn"
-    unit = SERVICE.read_text()
+WORKER_SERVICE = BASE_DIR / "deploy" / "scratchpad-worker.service"
+
+
+@pytest.fixture(params=[SERVICE, WORKER_SERVICE], ids=lambda unit: unit.name)
+def installed_service(request, tmp_path):
+    """Each unit as systemd would load it, with this checkout's programs for
+    those in /srv (systemd checks that the program exists)."""
+    service = request.param
+    unit = service.read_text()
+    shipped = "/srv/scratchpad/.venv/bin/"
     assert shipped in unit
-    path = tmp_path / SERVICE.name
-    path.write_text(
-        unit.replace(shipped, str(Path(sys.executable).parent / "gunicorn"))
-    )
+    path = tmp_path / service.name
+    path.write_text(unit.replace(shipped, str(Path(sys.executable).parent) + "/"))
     return path
 
 
@@ -278,6 +280,20 @@ def test_service_runs_gunicorn_with_the_projects_settings_as_its_own_user():
     assert settings["EnvironmentFile"]
     assert settings["User"] not in {"root", "www-data", "nobody"}
     assert settings["NoNewPrivileges"] == "yes"
+
+
+def test_worker_service_runs_the_queues_worker_as_the_sites_user():
+    def settings_of(unit):
+        return dict(
+            line.split("=", 1)
+            for line in unit.read_text().splitlines()
+            if re.match(r"^\w+=", line)
+        )
+
+    site, worker = settings_of(SERVICE), settings_of(WORKER_SERVICE)
+    assert worker["ExecStart"].endswith("python manage.py db_worker --no-reload")
+    for name in ["User", "WorkingDirectory", "EnvironmentFile", "NoNewPrivileges"]:
+        assert worker[name] == site[name]
 
 
 def test_service_is_valid_for_systemd(systemd_analyze, installed_service):
