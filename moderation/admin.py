@@ -18,9 +18,10 @@ from collections import Counter
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
 from django.utils import dateformat, timezone
+
+from accounts.admin import UserAdmin
 
 from .bans import end_sessions
 from .models import ModeratedComment, Report
@@ -207,7 +208,9 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class BanningUserAdmin(UserAdmin):
-    actions = ["ban"]
+    """The users' admin of accounts, with the ban beside its actions."""
+
+    actions = [*UserAdmin.actions, "ban"]
 
     @admin.action(description="Ban and hide all their comments", permissions=["ban"])
     def ban(self, request, queryset):

@@ -3,11 +3,51 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
+
+
+def keep_the_open_sessions(apps, schema_editor):
+    """Copies the sessions still open in Django's own table, so that nobody
+    is logged out (or loses a draft kept in their session) by the change of
+    session engine. A session whose data cannot be read, or whose user is
+    gone, is left behind: it would have ended at its next request anyway."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    OldSession = apps.get_model("sessions", "Session")
+    Session = apps.get_model("accounts", "Session")
+    User = apps.get_model(settings.AUTH_USER_MODEL)
+    db = schema_editor.connection.alias
+    store = SessionStore()
+    batch = []
+    open_sessions = OldSession.objects.using(db).filter(expire_date__gt=timezone.now())
+    for old in open_sessions.iterator(chunk_size=1000):
+        data = store.decode(old.session_data)
+        if not data:
+            continue
+        user_id = data.get(SESSION_KEY)
+        if user_id is not None:
+            user_id = User._meta.pk.to_python(user_id)
+            if not User.objects.using(db).filter(pk=user_id).exists():
+                continue
+        batch.append(
+            Session(
+                session_key=old.session_key,
+                session_data=old.session_data,
+                expire_date=old.expire_date,
+                user_id=user_id,
+            )
+        )
+        if len(batch) == 1000:
+            Session.objects.using(db).bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Session.objects.using(db).bulk_create(batch, ignore_conflicts=True)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_profile"),
+        ("sessions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -46,4 +86,5 @@ class Migration(migrations.Migration):
                 "abstract": False,
             },
         ),
+        migrations.RunPython(keep_the_open_sessions, migrations.RunPython.noop),
     ]

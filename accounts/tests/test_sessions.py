@@ -106,3 +106,40 @@ def test_a_user_renamed_elsewhere_is_seen_renamed_at_the_next_request():
     carol.username = "caroline"
     carol.save()
     assert logged_in_user(client).username == "caroline"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_open_before_the_change_of_engine_stay_open():
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session as DjangoSession
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    user = UserFactory()
+    before = [("accounts", "0002_profile")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    # Three sessions in Django's own table: a logged-in one, an anonymous one
+    # holding a draft, and one that expired.
+    logged_in = DjangoStore()
+    logged_in[SESSION_KEY] = str(user.pk)
+    logged_in["_auth_user_backend"] = "accounts.backends.ModelBackend"
+    logged_in["_auth_user_hash"] = user.get_session_auth_hash()
+    logged_in.create()
+    anonymous = DjangoStore()
+    anonymous["draft"] = "kept"
+    anonymous.create()
+    expired = DjangoStore()
+    expired["draft"] = "gone"
+    expired.set_expiry(-1)
+    expired.create()
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    copied = dict(Session.objects.values_list("session_key", "user_id"))
+    assert copied == {logged_in.session_key: user.pk, anonymous.session_key: None}
+    assert DjangoSession.objects.count() == 3
+    client = Client()
+    client.cookies["sessionid"] = logged_in.session_key
+    assert logged_in_user(client) == user
