@@ -139,7 +139,9 @@ def test_reset_lifts_a_lockout_of_the_username(
     response = client.post(
         reverse("login"), {"username": "ann", "password": NEW_PASSWORD}
     )
-    assertRedirects(response, reverse("comments:list"), fetch_redirect_response=False)
+    assertRedirects(
+        response, settings.LOGIN_REDIRECT_URL, fetch_redirect_response=False
+    )
     assert int(client.session["_auth_user_id"]) == user.pk
 
 

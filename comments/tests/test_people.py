@@ -98,12 +98,15 @@ def test_every_by_name_links_to_the_persons_page(client, alice):
     CommentFactory(commenter=None)
     page = client.get(reverse("comments:list")).content.decode()
     assert f'by <a href="{user_url("alice")}" class="comment-author">alice</a>' in page
-    assert "by anonymous</span>" in page
+    assert 'by <strong class="comment-author">anonymous</strong></span>' in page
 
 
 def test_an_inactive_author_is_named_without_a_link(client):
     CommentFactory(commenter=UserFactory(username="gone", is_active=False))
-    assertContains(client.get(reverse("comments:list")), "by gone</span>")
+    assertContains(
+        client.get(reverse("comments:list")),
+        'by <strong class="comment-author">gone</strong></span>',
+    )
 
 
 def test_names_with_dots_and_at_signs_have_their_page(client):

@@ -12,6 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.core.management import call_command
@@ -210,7 +211,7 @@ class TestUsersAndPasswords:
             response = client.post(
                 LOGIN_URL, {"username": username, "password": password}
             )
-            assertRedirects(response, LIST_URL)
+            assertRedirects(response, settings.LOGIN_REDIRECT_URL)
             assert client.session["_auth_user_id"] == str(user.pk)
             # Django stored the password again with the preferred hasher.
             user.refresh_from_db()
@@ -220,7 +221,7 @@ class TestUsersAndPasswords:
         response = client.post(
             LOGIN_URL, {"username": "bob", "password": passwords["bob"]}
         )
-        assertRedirects(response, LIST_URL)
+        assertRedirects(response, settings.LOGIN_REDIRECT_URL)
 
     def test_wrong_password_is_refused_and_nothing_is_upgraded(
         self, client, source, passwords, production_hashers

@@ -81,17 +81,27 @@ def test_env_example_copied_as_env_leaves_debug_off(tmp_path):
 def make_dry_run(tmp_path, *args, installed=True, **variables):
     """
     What `make -n ARGS` would run, in a copy of the Makefile beside the
-    requirements files, with .venv set up already (its stamps newer than
-    the requirements) or not at all.
+    requirements files and package.json, with .venv and node_modules set up
+    already (their stamps newer than what they install) or not at all.
     """
-    for name in ["Makefile", "requirements.txt", "requirements-dev.txt"]:
+    for name in [
+        "Makefile",
+        "requirements.txt",
+        "requirements-dev.txt",
+        "package.json",
+        "package-lock.json",
+    ]:
         shutil.copy(BASE_DIR / name, tmp_path / name)
     if installed:
-        (tmp_path / ".venv").mkdir()
         later = time.time() + 60
-        for stamp in [".installed", ".installed-dev"]:
-            (tmp_path / ".venv" / stamp).touch()
-            os.utime(tmp_path / ".venv" / stamp, (later, later))
+        for stamp in [
+            ".venv/.installed",
+            ".venv/.installed-dev",
+            "node_modules/.installed",
+        ]:
+            (tmp_path / stamp).parent.mkdir(exist_ok=True)
+            (tmp_path / stamp).touch()
+            os.utime(tmp_path / stamp, (later, later))
     # Not the variables of a make that runs this test (`make test HOST=...`).
     outer = {"HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
     environ = {k: v for k, v in os.environ.items() if k not in outer}

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
@@ -52,7 +53,7 @@ def log_in(browser, server, username):
         {"username": username, "password": PASSWORD},
     )
     assert response.status == 302, response.text
-    assert response.headers["Location"] == LIST_URL
+    assert response.headers["Location"] == settings.LOGIN_REDIRECT_URL
 
 
 def test_a_comment_posted_through_one_server_is_listed_by_the_other(
@@ -68,7 +69,7 @@ def test_a_comment_posted_through_one_server_is_listed_by_the_other(
     page = Browser().get(second.url + LIST_URL)
     assert page.status == 200
     assert "Hello from one" in page.text
-    assert ' by <strong class="comment-author">alice</strong>' in page.text
+    assert ' by <a href="/users/alice/" class="comment-author">alice</a>' in page.text
 
 
 def test_a_login_made_on_one_server_is_valid_on_the_other(two_app_servers, alice):
