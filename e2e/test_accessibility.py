@@ -89,7 +89,7 @@ def test_log_in_and_post_with_the_keyboard_alone(page, bob, password):
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
-    tab_to(page, page.get_by_role("textbox", name="Comment"))
+    tab_to(page, page.get_by_role("textbox", name="Comment"), presses=15)
     page.keyboard.type("Typed without a mouse")
     tab_to(page, page.get_by_role("button", name="Post comment"), presses=1)
     page.keyboard.press("Enter")
@@ -172,7 +172,8 @@ def test_edit_and_close_a_message_with_the_keyboard_alone(bob_page, bobs_comment
 
     expect(comment).to_contain_text("Bob's own comment. Edited by keyboard.")
     close = bob_page.get_by_role("status").get_by_role("button", name="Close")
-    tab_to(bob_page, close, presses=15)
+    # From the comment, through its links and the form, round to the top.
+    tab_to(bob_page, close, presses=25)
     bob_page.keyboard.press("Enter")
     expect(bob_page.get_by_role("status")).to_have_count(0)
     bobs_comment.refresh_from_db()

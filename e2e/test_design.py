@@ -321,7 +321,7 @@ def test_bar_fits_and_its_account_links_work_by_keyboard(open_page, long_named, 
         expect(page.get_by_role("button", name="Account")).to_be_hidden()
         expect(change_password).to_be_visible()
         expect(log_out).to_be_visible()
-        name = page.locator(".account-name .navbar-text")
+        name = page.locator(".account-name .nav-link")
         # An ellipsis, the whole name in its title.
         expect(name).to_have_attribute("title", LONG_USERNAME)
         assert name.evaluate("e => e.scrollWidth > e.clientWidth")

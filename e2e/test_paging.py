@@ -59,7 +59,7 @@ def test_permalink_lands_on_the_comments_page_scrolled_to_it(page, board):
     comment = Comment.objects.get(content="Comment number 30")
     article = page.locator(f"#comment-{comment.pk}")
 
-    article.locator(".comment-posted").get_by_role("link").click()
+    article.locator(".comment-posted a:has(time)").click()
 
     expect(page).to_have_url(
         re.compile(rf"\?after={comment.pk - 1}#comment-{comment.pk}$")

@@ -38,7 +38,7 @@ def test_a_comment_just_posted_is_found_from_the_navbar(bob_page, post_comment):
     # The box on the page holds what was searched, to change it.
     expect(bob_page.get_by_label("Words to find")).to_have_value("walr")
 
-    bob_page.locator(".search-results .comment-posted a").click()
+    bob_page.locator(".search-results .comment-posted a:has(time)").click()
     comment = Comment.objects.get(content__contains="walrus")
     expect(bob_page).to_have_url(re.compile(rf"/#comment-{comment.pk}$"))
     expect(bob_page.locator(f"#comment-{comment.pk}")).to_be_in_viewport()

@@ -129,7 +129,7 @@ for (const form of document.querySelectorAll("form.comment-form")) {
       }
       counter.textContent = text;
       counter.hidden = !text;
-      counter.classList.toggle("text-danger", left < 0);
+      counter.classList.toggle("text-danger-emphasis", left < 0);
       // A screen reader hears it once typing pauses, not at every key.
       clearTimeout(announceTimer);
       announceTimer = setTimeout(() => {
