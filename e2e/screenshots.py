@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from accounts.tests.factories import PASSWORD, UserFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from moderation.models import Report
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # A phone's width and a desktop's, each in the light and the dark theme:
@@ -49,6 +50,23 @@ def board(transactional_db):
         comment = CommentFactory(content=content, commenter=users[username])
         posted = datetime.datetime(2017, 10, 13, hour, minute, tzinfo=datetime.UTC)
         Comment.objects.filter(pk=comment.pk).update(posted=posted)
+    # A conversation: a reply in Markdown that mentions someone, and a
+    # comment a moderator hid after two reports.
+    minutes = Comment.objects.get(commenter__username="carol")
+    reply = CommentFactory(
+        content="Thanks for the **minutes**, @carol. Are the backups kept "
+        "off site? See https://example.com/backups for how we did it.",
+        commenter=users["bob"],
+        parent=minutes,
+    )
+    spam = CommentFactory(
+        content="Cheap watches, click here!", commenter=UserFactory(username="spammer")
+    )
+    for reporter in (users["alice"], users["carol"]):
+        Report.objects.create(comment=spam, reporter=reporter, reason="spam")
+    for comment, (hour, minute) in ((reply, (17, 2)), (spam, (17, 40))):
+        posted = datetime.datetime(2017, 10, 13, hour, minute, tzinfo=datetime.UTC)
+        Comment.objects.filter(pk=comment.pk).update(posted=posted)
     return staff
 
 
@@ -71,8 +89,12 @@ def test_screenshots(new_context, board, log_in, width, theme):
         )
 
     page.goto(reverse("comments:list"))
-    expect(page.locator(".comment")).to_have_count(len(BOARD))
+    expect(page.locator(".comment")).to_have_count(len(BOARD) + 2)
     shoot("front-logged-out")
+
+    page.goto(reverse("search:search") + "?q=backups")
+    expect(page.locator(".search-results .comment")).to_have_count(2)
+    shoot("search")
 
     page.goto(reverse("login"))
     page.get_by_label("Username").fill("bob")
@@ -102,5 +124,17 @@ def test_screenshots(new_context, board, log_in, width, theme):
     page.get_by_role("rowheader", name="Comments", exact=True).get_by_role(
         "link"
     ).click()
-    expect(page.locator("#result_list tbody tr")).to_have_count(len(BOARD))
+    expect(page.locator("#result_list tbody tr")).to_have_count(len(BOARD) + 2)
     shoot("admin-comments")
+
+    # The reports queue: the reported comment, then hidden from the board.
+    page.goto(reverse("admin:moderation_moderatedcomment_changelist"))
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    shoot("admin-reports")
+    page.locator("#result_list tbody tr input[type=checkbox]").check()
+    page.locator("select[name=action]").select_option(label="Hide selected comments")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    page.goto(reverse("comments:list"))
+    expect(page.get_by_text("This comment was removed by a moderator.")).to_be_visible()
+    shoot("hidden-comment")
