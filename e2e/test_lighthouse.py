@@ -15,7 +15,7 @@ import subprocess
 import pytest
 from django.urls import reverse
 
-from scratchpad.tests.processes import BASE_DIR, manage, production_environ
+from scratchpad.tests.processes import BASE_DIR, site_shell
 
 from .checkers import SUMMARY
 from .conftest import CHROMIUM, CHROMIUM_ARGS
@@ -67,15 +67,7 @@ print(Comment.objects.get(content__startswith="Minutes").get_absolute_url())
 def production_site(shared_database_url, start_app_server):
     """The site as `make serve` runs it, on a board of sample comments; the
     address of a comment's permalink."""
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "--command",
-        MAKE_BOARD,
-        environ=production_environ(DATABASE_URL=shared_database_url),
-    )
-    assert result.returncode == 0, result.stderr
-    permalink = result.stdout.strip()
+    permalink = site_shell(shared_database_url, MAKE_BOARD).strip()
     return start_app_server(shared_database_url), permalink
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
-from scratchpad.tests.processes import Browser, manage, production_environ
+from scratchpad.tests.processes import Browser, site_shell
 
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
@@ -26,15 +26,7 @@ def users(shared_database_url):
         f"User.objects.create_superuser('sam', 'sam@example.com', {PASSWORD!r}); "
         f"print(User.objects.create_user('alice', password={PASSWORD!r}).pk)"
     )
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "--command",
-        code,
-        environ=production_environ(DATABASE_URL=shared_database_url),
-    )
-    assert result.returncode == 0, result.stderr
-    return int(result.stdout.strip())
+    return int(site_shell(shared_database_url, code).strip())
 
 
 def log_in(browser, server, username, url=LOGIN_URL):

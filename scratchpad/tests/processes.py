@@ -125,6 +125,20 @@ def manage(
     )
 
 
+def site_shell(database_url: str, code: str, **variables: str) -> str:
+    """Runs ``code`` in `manage.py shell`, as a production deployment on the
+    database at ``database_url`` would, and returns what it printed."""
+    result = manage(
+        "shell",
+        "--verbosity=0",
+        "--command",
+        code,
+        environ=production_environ(DATABASE_URL=database_url, **variables),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def database_url(connection, name: str | None = None) -> str:
     """The DATABASE_URL of ``connection``'s database, or of ``name`` beside it."""
     settings = connection.settings_dict

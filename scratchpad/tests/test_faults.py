@@ -21,7 +21,7 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD
 from comments.models import Comment
 
-from .processes import Browser, MariaDBServer, manage, production_environ
+from .processes import Browser, MariaDBServer, manage, production_environ, site_shell
 
 pytestmark = pytest.mark.mysql
 
@@ -132,14 +132,7 @@ def create_user(database_url, username):
         "from django.contrib.auth import get_user_model; "
         f"get_user_model().objects.create_user({username!r}, password={PASSWORD!r})"
     )
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "--command",
-        code,
-        environ=production_environ(DATABASE_URL=database_url),
-    )
-    assert result.returncode == 0, result.stderr
+    site_shell(database_url, code)
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ from .processes import (
     STOP_TIMEOUT,
     Browser,
     MailServer,
-    manage,
     production_environ,
+    site_shell,
 )
 
 LOGIN_URL = reverse("login")
@@ -31,19 +31,6 @@ CREATE_URL = reverse("comments:create")
 POSTS = 30
 ROUNDS = 5
 REPLIES = 5
-
-
-def site_shell(database_url, code, **variables) -> str:
-    """Runs ``code`` in `manage.py shell` against the shared database."""
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "--command",
-        code,
-        environ=production_environ(DATABASE_URL=database_url, **variables),
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
 
-from .processes import Browser, manage, production_environ
+from .processes import Browser, site_shell
 
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
@@ -30,14 +30,7 @@ def alice(shared_database_url):
         "from django.contrib.auth import get_user_model; "
         f"get_user_model().objects.create_user('alice', password={PASSWORD!r})"
     )
-    result = manage(
-        "shell",
-        "--verbosity=0",
-        "--command",
-        code,
-        environ=production_environ(DATABASE_URL=shared_database_url),
-    )
-    assert result.returncode == 0, result.stderr
+    site_shell(shared_database_url, code)
     return "alice"
 
 
