@@ -37,6 +37,9 @@ class Profile(models.Model):
     notify_mentions = models.BooleanField(
         "Mail me when someone mentions me", default=True
     )
+    # When the address last changed by a confirmation link: each link is for
+    # the address as it was then, so it works once (accounts.emails).
+    email_changed = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"Profile of {self.user}"

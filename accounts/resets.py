@@ -69,6 +69,7 @@ def send_reset_mail(user) -> None:
     and after PASSWORD_RESET_TIMEOUT)."""
     context = {
         "user": user,
+        "site_name": settings.SITE_NAME,
         "reset_url": absolute_url(
             reverse(
                 "password_reset_confirm",
@@ -82,7 +83,7 @@ def send_reset_mail(user) -> None:
         "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
     queue_mail(
-        subject="Reset your password on Scratchpad",
+        subject=f"Reset your password on {settings.SITE_NAME}",
         to=user.email,
         text=render_to_string("accounts/mail/password_reset.txt", context),
         html=render_to_string("accounts/mail/password_reset.html", context),

@@ -198,8 +198,7 @@ def confirm_email(request, token):
         )
     user, email = change
     if request.method == "POST":
-        user.email = email
-        user.save(update_fields=["email"])
+        emails.change(user, email)
         messages.success(request, f"Your email address is now {email}")
         return redirect("account" if request.user == user else "login")
     return render(

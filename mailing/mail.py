@@ -6,6 +6,8 @@ fails a page, and a mail queued inside a transaction is sent only if that
 transaction commits (the queue is a table of the same database).
 """
 
+import re
+
 from django.conf import settings
 
 
@@ -22,6 +24,16 @@ def mail_is_available() -> bool:
 def absolute_url(path: str) -> str:
     """``path`` (from reverse() or get_absolute_url()) on SITE_URL."""
     return settings.SITE_URL + path
+
+
+# A link to a path of the site in stored HTML (a comment's mentions).
+SITE_LINK = re.compile(r'href="(/(?!/))')
+
+
+def absolute_links(html: str) -> str:
+    """``html`` with its links to the site's own paths on SITE_URL: a mail
+    is read far from the site."""
+    return SITE_LINK.sub(lambda match: f'href="{settings.SITE_URL}{match[1]}', html)
 
 
 def queue_mail(

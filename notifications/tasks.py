@@ -23,11 +23,12 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django_tasks import task
 
 from accounts.models import Profile
 from comments.models import Comment
-from mailing.mail import absolute_url, mail_is_available, queue_mail
+from mailing.mail import absolute_links, absolute_url, mail_is_available, queue_mail
 
 from .models import Notification
 
@@ -141,12 +142,12 @@ def deliver(user_id: int) -> None:
 
 def _subject(notifications) -> str:
     if len(notifications) > 1:
-        return f"{len(notifications)} new replies and mentions on Scratchpad"
+        return f"{len(notifications)} new replies and mentions on {settings.SITE_NAME}"
     [notification] = notifications
     author = _author(notification.comment)
     if notification.kind == Notification.Kind.REPLY:
-        return f"{author} replied to your comment on Scratchpad"
-    return f"{author} mentioned you on Scratchpad"
+        return f"{author} replied to your comment on {settings.SITE_NAME}"
+    return f"{author} mentioned you on {settings.SITE_NAME}"
 
 
 def _author(comment) -> str:
@@ -162,6 +163,7 @@ def _queue_mail(user, notifications) -> None:
             "kind": notification.kind,
             "author": _author(notification.comment),
             "comment": notification.comment,
+            "html": mark_safe(absolute_links(notification.comment.content_html())),
             "url": absolute_url(notification.comment.get_absolute_url()),
         }
         for notification in notifications
@@ -170,6 +172,7 @@ def _queue_mail(user, notifications) -> None:
         "user": user,
         "items": items,
         "account_url": absolute_url(reverse("account")),
+        "site_name": settings.SITE_NAME,
         "unsubscribe_url": unsubscribe_url,
     }
     queue_mail(

@@ -5,13 +5,18 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
+DJANGO_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SITE_BACKEND = "accounts.backends.ModelBackend"
+
 
 def keep_the_open_sessions(apps, schema_editor):
     """Copies the sessions still open in Django's own table, so that nobody
     is logged out (or loses a draft kept in their session) by the change of
     session engine. A session whose data cannot be read, or whose user is
-    gone, is left behind: it would have ended at its next request anyway."""
-    from django.contrib.auth import SESSION_KEY
+    gone, is left behind: it would have ended at its next request anyway.
+    A login by Django's ModelBackend becomes one by the site's, which
+    replaces it (Django ends a session whose backend is no longer listed)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     OldSession = apps.get_model("sessions", "Session")
@@ -30,10 +35,12 @@ def keep_the_open_sessions(apps, schema_editor):
             user_id = User._meta.pk.to_python(user_id)
             if not User.objects.using(db).filter(pk=user_id).exists():
                 continue
+        if data.get(BACKEND_SESSION_KEY) == DJANGO_BACKEND:
+            data[BACKEND_SESSION_KEY] = SITE_BACKEND
         batch.append(
             Session(
                 session_key=old.session_key,
-                session_data=old.session_data,
+                session_data=store.encode(data),
                 expire_date=old.expire_date,
                 user_id=user_id,
             )

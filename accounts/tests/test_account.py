@@ -97,6 +97,43 @@ def test_an_expired_confirmation_link_changes_nothing(
     assert bob.email != "new@example.com"
 
 
+def test_a_confirmation_link_works_once(client, bob, mail_server, run_worker):
+    client.force_login(bob)
+    old = bob.email
+    client.post(reverse("account_email"), {"email": "new@example.com"})
+    run_worker()
+    link = confirm_link(mail_server.messages[0])
+    client.post(link)
+    # The owner puts the old address back: the link sets nothing again.
+    bob.refresh_from_db()
+    bob.email = old
+    bob.save()
+
+    response = client.post(link)
+
+    assert response.status_code == 400
+    bob.refresh_from_db()
+    assert bob.email == old
+
+
+def test_a_password_change_ends_a_pending_confirmation_link(
+    client, bob, mail_server, run_worker
+):
+    # Asked for by whoever had the session for a moment, to their address.
+    client.force_login(bob)
+    client.post(reverse("account_email"), {"email": "intruder@example.com"})
+    run_worker()
+    link = confirm_link(mail_server.messages[0])
+    bob.set_password("a new and long password")
+    bob.save()
+
+    response = client.post(link)
+
+    assert response.status_code == 400
+    bob.refresh_from_db()
+    assert bob.email != "intruder@example.com"
+
+
 def test_without_mail_the_address_cannot_be_changed(bob_client, settings):
     settings.EMAIL_URL = ""
 

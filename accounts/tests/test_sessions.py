@@ -123,7 +123,8 @@ def test_sessions_open_before_the_change_of_engine_stay_open():
     # holding a draft, and one that expired.
     logged_in = DjangoStore()
     logged_in[SESSION_KEY] = str(user.pk)
-    logged_in["_auth_user_backend"] = "accounts.backends.ModelBackend"
+    # Logged in by the backend the site listed then.
+    logged_in["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     logged_in["_auth_user_hash"] = user.get_session_auth_hash()
     logged_in.create()
     anonymous = DjangoStore()

@@ -2,6 +2,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -51,7 +52,7 @@ def test_a_reply_mails_the_author_of_the_comment_who_what_and_where(
 
     [message] = mail_server.messages
     assert message["To"] == "ann@example.com"
-    assert message["Subject"] == "bob replied to your comment on Scratchpad"
+    assert message["Subject"] == f"bob replied to your comment on {settings.SITE_NAME}"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     permalink = f"http://testserver/comments/{reply.pk}/"
@@ -92,8 +93,18 @@ def test_a_mention_mails_the_user_mentioned(ann, mail_server, run_worker):
     run_worker()
 
     [message] = mail_server.messages
-    assert message["Subject"] == "bob mentioned you on Scratchpad"
+    assert message["Subject"] == f"bob mentioned you on {settings.SITE_NAME}"
     assert "@ann, look at this" in message.get_body(("plain",)).get_content()
+
+
+def test_the_mails_links_to_peoples_pages_are_absolute(ann, mail_server, run_worker):
+    CommentFactory(commenter=UserFactory(username="bob"), content="@ann, look at this")
+
+    run_worker()
+
+    html = mail_server.messages[0].get_body(("html",)).get_content()
+    assert 'href="http://testserver/users/ann/"' in html
+    assert 'href="/' not in html
 
 
 def test_a_reply_that_also_mentions_makes_one_mail(
@@ -153,7 +164,7 @@ def test_replies_turned_off_are_not_mailed_but_mentions_are(
     run_worker()
 
     [message] = mail_server.messages
-    assert message["Subject"] == "cat mentioned you on Scratchpad"
+    assert message["Subject"] == f"cat mentioned you on {settings.SITE_NAME}"
 
 
 def test_mails_come_at_most_once_an_interval_the_rest_gathered(
@@ -173,7 +184,7 @@ def test_mails_come_at_most_once_an_interval_the_rest_gathered(
 
     assert len(mail_server.received) == 2
     gathered = mail_server.messages[1]
-    assert gathered["Subject"] == "2 new replies and mentions on Scratchpad"
+    assert gathered["Subject"] == f"2 new replies and mentions on {settings.SITE_NAME}"
     text = gathered.get_body(("plain",)).get_content()
     assert "cat replied" in text and "dan replied" in text
     assert "first" not in text
