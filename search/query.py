@@ -20,6 +20,7 @@ against the text itself, so a phrase needs only one word they index.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # InnoDB's innodb_ft_min_token_size, by default.
@@ -68,6 +69,9 @@ def is_searchable(word: str) -> bool:
 
 def parse(text: str) -> Query:
     """The words and phrases of the text typed into the search box."""
+    # Composed, as keyboards type and the comments are stored: a word typed
+    # with combining accents ("re\u0301sume\u0301") is one word, not three.
+    text = unicodedata.normalize("NFC", text)
     query = Query()
     seen = set()
     budget = MAX_WORDS

@@ -9,6 +9,10 @@ def test_words_are_read_between_spaces_and_punctuation():
     assert parse("cats, dogs; (birds)").words == ["cats", "dogs", "birds"]
 
 
+def test_a_word_typed_with_combining_accents_is_one_word():
+    assert parse("re\u0301sume\u0301").words == ["r\u00e9sum\u00e9"]
+
+
 def test_operators_only_separate_words():
     query = parse('+cats -dogs @birds ~fish <foxes> *owls* "hens')
     assert query.words == ["cats", "dogs", "birds", "fish", "foxes", "owls"]
