@@ -116,11 +116,17 @@ def shortfalls(report: dict) -> list[str]:
         score = report["categories"][category]["score"]
         if score is not None and round(score * 100) >= least:
             continue
-        audits = [
-            f"{ref['id']} ({report['audits'][ref['id']]['score']})"
-            for ref in report["categories"][category]["auditRefs"]
-            if ref["weight"] and report["audits"][ref["id"]]["score"] not in (None, 1)
-        ]
+        audits = []
+        for ref in report["categories"][category]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if not ref["weight"] or audit["score"] == 1:
+                continue
+            # No score: the audit failed (a category without a score names
+            # why, NO_LCP for example).
+            if audit["score"] is None and audit.get("errorMessage"):
+                audits.append(f"{ref['id']} ({audit['errorMessage']})")
+            elif audit["score"] is not None:
+                audits.append(f"{ref['id']} ({audit['score']})")
         found.append(f"{category} {score}: {', '.join(audits)}")
     return found
 

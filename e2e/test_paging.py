@@ -78,3 +78,31 @@ def test_permalink_of_a_recent_comment_lands_on_the_latest_page(bob_page, board)
     expect_comments(bob_page, 71, 120)
     expect(bob_page.locator(f"#comment-{comment.pk}")).to_be_in_viewport()
     expect(comment_form(bob_page)).to_be_visible()
+
+
+# The entries of the page's Largest Contentful Paint, as the browser
+# recorded them (buffered: those before this call too).
+LARGEST_CONTENTFUL_PAINTS = """() => new Promise((resolve) => {
+  new PerformanceObserver((list) => resolve(list.getEntries().length))
+    .observe({type: "largest-contentful-paint", buffered: true});
+  setTimeout(() => resolve(0), 1000);
+})"""
+
+
+def test_a_permalink_opens_at_its_comment_without_smooth_scrolling(page, make_comments):
+    # Bootstrap scrolls smoothly when the reader welcomes motion. A page
+    # opened at a comment must not: Chromium ends the page's Largest
+    # Contentful Paint at such a scroll, which often comes before the first
+    # paint (whenever the stylesheet is there first), and Lighthouse then
+    # has no performance score for the permalink.
+    page.set_viewport_size({"width": 412, "height": 823})
+    page.emulate_media(reduced_motion="no-preference")
+    comment = make_comments(8)[2]
+    page.goto(comment.get_absolute_url())
+    expect(page.locator(f"#comment-{comment.pk}")).to_be_in_viewport()
+    assert page.evaluate("() => window.scrollY") > 0
+    assert (
+        page.evaluate("() => getComputedStyle(document.documentElement).scrollBehavior")
+        == "auto"
+    )
+    assert page.evaluate(LARGEST_CONTENTFUL_PAINTS) > 0
