@@ -12,8 +12,15 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
+import search.backends
+
 
 class Database:
+    def drop_search_index(self) -> None:
+        """Remove the comments' full-text index (search.backends), so that
+        posting can be measured without it."""
+        self.execute(self.search_index_drop)
+
     def count_comments(self) -> int:
         return self.scalar("SELECT COUNT(*) FROM comments_comment")
 
@@ -27,6 +34,12 @@ class Database:
 
 
 class MySQLDatabase(Database):
+    # Not search.backends.MYSQL_DROP, which rebuilds the table for an index
+    # made again later: this board is dropped after it.
+    search_index_drop = [
+        f"ALTER TABLE comments_comment DROP INDEX {search.backends.FULLTEXT_INDEX}"
+    ]
+
     def __init__(self, url: str):
         self.url = url
         parts = urllib.parse.urlsplit(url)
@@ -61,8 +74,16 @@ class MySQLDatabase(Database):
             cursor.execute(sql)
             return cursor.fetchone()[0]
 
+    def execute(self, statements):
+        with contextlib.closing(self._connect(database=self.name)) as conn:
+            cursor = conn.cursor()
+            for sql in statements:
+                cursor.execute(sql)
+
 
 class SQLiteDatabase(Database):
+    search_index_drop = search.backends.SQLITE_DROP
+
     def __init__(self):
         self.folder = Path(tempfile.mkdtemp(prefix="scratchpad-bench-"))
         self.path = self.folder / "bench.sqlite3"
@@ -77,6 +98,11 @@ class SQLiteDatabase(Database):
     def scalar(self, sql):
         with contextlib.closing(sqlite3.connect(self.path)) as conn:
             return conn.execute(sql).fetchone()[0]
+
+    def execute(self, statements):
+        with contextlib.closing(sqlite3.connect(self.path)) as conn, conn:
+            for sql in statements:
+                conn.execute(sql)
 
 
 def database_for(db: str, mysql_url: str) -> Database:

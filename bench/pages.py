@@ -167,6 +167,10 @@ def measure_size(size, args, environ, ceiling, log_dir, memory_seconds=0):
                 if memory_seconds
                 else None
             )
+            # Last, since the search pages need it: what the full-text
+            # index costs each post.
+            database.drop_search_index()
+            posted_unindexed = posting(site.url, database, args.post_seconds)
     finally:
         database.drop()
 
@@ -181,6 +185,10 @@ def measure_size(size, args, environ, ceiling, log_dir, memory_seconds=0):
         "unavailable": list(unavailable.values()),
         "ceiling_rps": ceiling_rps,
         "posting": {**posted, "ratio": posted["posts_per_second"] / ceiling_rps},
+        "posting_unindexed": {
+            **posted_unindexed,
+            "ratio": posted_unindexed["posts_per_second"] / ceiling_rps,
+        },
         "busy": busy,
         "memory": memory,
         "rss_mb": rss,

@@ -81,6 +81,24 @@ def report(results, imports, args, started, chart_name=None) -> str:
         )
     lines += [
         "",
+        "The search index's cost to posting: the same posting with the "
+        "comments' full-text index (search.backends) and, once the rest is "
+        "measured, without it.",
+        "",
+        "| comments | posts/s with the index | posts/s without | with / without "
+        "| lost | duplicated |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        post, unindexed = result["posting"], result["posting_unindexed"]
+        lines.append(
+            f"| {result['size']:,} | {post['posts_per_second']:,.0f} "
+            f"| {unindexed['posts_per_second']:,.0f} "
+            f"| {post['posts_per_second'] / unindexed['posts_per_second']:.0%} "
+            f"| {unindexed['lost']} | {unindexed['duplicated']} |"
+        )
+    lines += [
+        "",
         f"A busy board: anonymous readers ({CONNECTIONS} connections) on the "
         f"front page for {args.busy_seconds} s, quiet, then as long while "
         f"{BUSY_POSTERS} logged-in users post {BUSY_POSTS_PER_SECOND} comments "
