@@ -20,11 +20,13 @@ rendering of the comment, up to its links, as a piece of its own
 (author_pieces), which replaces the shared one for the author only.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
+from django.utils.functional import LazyObject
 from django.utils.safestring import mark_safe
 
 from .models import Comment, Page
@@ -38,8 +40,9 @@ _link_providers = []
 
 
 def add_links(provider) -> None:
-    """Adds provider(request, listing) -> {comment pk: HTML} to every page:
-    its HTML goes after each comment's own links, for that request's reader.
+    """Adds provider(request, user, listing) -> {comment pk: HTML} to every
+    page: its HTML goes after each comment's own links, for that reader
+    (request.user, as the user object itself: comments.listing.reader).
     Call from an AppConfig.ready()."""
     if provider not in _link_providers:
         _link_providers.append(provider)
@@ -51,6 +54,18 @@ class AnyReader(AnonymousUser):
     (Listing.readers_links)."""
 
     is_authenticated = True
+
+
+def reader(user):
+    """The user object itself for request.user, the lazy object standing for
+    it: asked of every comment on a page, each attribute read through the
+    lazy object is a call of its own, which cost a logged-in page more than
+    the rest of its links."""
+    if not isinstance(user, LazyObject):
+        return user
+    # Once read, a lazy object copies as the object it wraps.
+    user.get_username()
+    return copy.copy(user)
 
 
 def links_html(comment, user) -> str:
@@ -137,9 +152,10 @@ class Listing:
     def html_for(self, user, request=None) -> str:
         """The comments as this reader sees them, with their links (and the
         other apps' links, given the request)."""
+        user = reader(user)
         pieces = list(self.pieces)
         added = (
-            [provider(request, self) for provider in _link_providers]
+            [provider(request, user, self) for provider in _link_providers]
             if request is not None
             else []
         )

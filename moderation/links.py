@@ -35,8 +35,7 @@ LINK = '<a href="{}" class="comment-action">{}</a>'
 ANY_PK = 9876543210123
 
 
-def moderation_links(request, listing) -> dict:
-    user = request.user
+def moderation_links(request, user, listing) -> dict:
     if not user.is_authenticated:
         return {}
     reported = set()

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.utils.functional import SimpleLazyObject
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.tests.factories import UserFactory
@@ -277,6 +278,19 @@ def test_own_comments_get_their_links_on_the_cached_list(
     assertContains(response, f'href="{delete_url(comment)}"', count=1)
     assertNotContains(response, edit_url(carols))
     assertNotContains(response, delete_url(carols))
+
+
+def test_a_lazy_user_not_yet_read_gets_the_same_links_as_the_user(bob, comment):
+    # request.user is a lazy object, read through once for the whole page
+    # (comments.listing.reader), even when nothing has read it before.
+    carols = CommentFactory(content="Carol here", commenter=UserFactory())
+    listing = Listing.of(Comment.objects.page())
+    lazy = SimpleLazyObject(lambda: get_user_model().objects.get(pk=bob.pk))
+    html = listing.html_for(lazy)
+    assert html == listing.html_for(bob)
+    assert edit_url(comment) in html
+    assert edit_url(carols) not in html
+    assert reverse("comments:reply", args=[carols.pk]) in html
 
 
 def test_edit_link_goes_when_the_window_closes_though_the_list_is_cached(
