@@ -97,7 +97,8 @@ MIDDLEWARE = [
     # page. The page cache below reads the database, so an outage's 503 came
     # without these headers when they were further down.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, building the policy once (scratchpad.middleware).
+    "scratchpad.middleware.ContentSecurityPolicyMiddleware",
     # Above the sessions' and CSRF middleware, whose cookies it looks at.
     "scratchpad.middleware.PrivatePageMiddleware",
     # Anonymous readers' comment pages, whole from the cache: before the

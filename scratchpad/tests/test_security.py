@@ -2,12 +2,18 @@ import re
 from pathlib import Path
 
 import pytest
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
+from csp.exceptions import CSPNonceError
+from csp.middleware import CSPMiddleware
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path, reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.tests.factories import CommentFactory
 from scratchpad import settings as project_settings
+from scratchpad.middleware import ContentSecurityPolicyMiddleware
 
 from .processes import Browser
 
@@ -197,3 +203,59 @@ class TestErrorPageHeaders:
         assert response.status == 503
         assert "Temporarily unavailable" in response.text
         assert_security_headers(response)
+
+
+# The policy's header, built once per process (scratchpad.middleware): the
+# same as django-csp's, and django-csp's own where a response or request
+# changes it.
+
+
+def csp_middleware_response(request, response):
+    middleware = ContentSecurityPolicyMiddleware(lambda request: response)
+    middleware.process_request(request)
+    return middleware.process_response(request, response)
+
+
+def test_the_kept_policy_is_django_csps_for_the_settings(rf, settings):
+    ours = csp_middleware_response(rf.get("/"), HttpResponse())
+    theirs = CSPMiddleware(lambda request: None).process_response(
+        rf.get("/"), HttpResponse()
+    )
+    assert ours["Content-Security-Policy"] == theirs["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in ours
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    changed = csp_middleware_response(rf.get("/"), HttpResponse())
+    assert changed["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_views_own_policy_goes_through_django_csp(rf):
+    @csp_update({"img-src": ["https://images.example"]})
+    def view(request):
+        return HttpResponse()
+
+    request = rf.get("/")
+    response = csp_middleware_response(request, view(request))
+    assert "https://images.example" in response["Content-Security-Policy"]
+
+
+def test_a_nonce_taken_goes_into_the_policy(rf, settings):
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"script-src": [SELF, NONCE]}}
+    request = rf.get("/")
+    response = HttpResponse()
+
+    def view(request):
+        request.nonce_taken = str(request.csp_nonce)
+        return response
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    middleware.process_request(request)
+    response = middleware.process_response(request, view(request))
+    assert f"'nonce-{request.nonce_taken}'" in response["Content-Security-Policy"]
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error(rf):
+    request = rf.get("/")
+    csp_middleware_response(request, HttpResponse())
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
