@@ -1,9 +1,10 @@
+import functools
 import re
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import caching
 
@@ -62,8 +63,17 @@ class CachedPageMiddleware:
     def is_cacheable(request) -> bool:
         return (
             request.method == "GET"
-            and request.path == reverse("comments:list")
+            and request.path
+            == list_path(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
             and CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and CookieStorage.cookie_name not in request.COOKIES
         )
+
+
+@functools.lru_cache(maxsize=16)
+def list_path(script_prefix, urlconf, root_urlconf) -> str:
+    """The front page's path under the addresses the site has now (the
+    arguments: all reverse() depends on), reversed once rather than for
+    every request, where it was a tenth of a page from the cache."""
+    return reverse("comments:list")
