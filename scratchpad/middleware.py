@@ -59,20 +59,6 @@ class PrivatePageMiddleware:
         return response
 
 
-# What lets a view or a request change its policy in django-csp: its
-# decorators' attributes on the response.
-PER_RESPONSE_POLICY = (
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_exempt",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
-    "_csp_exempt_ro",
-)
-
-
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the site's policy built once.
 
@@ -80,7 +66,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     view changes it, so every response gets the same header; django-csp
     builds it from the settings for each response again, a quarter of the
     time an anonymous reader's page from the cache spent in Django. Here it
-    is built once per process and the settings it was built from. A
+    is built once per process, and again when the settings change. A
     response that asks for a policy of its own (django-csp's decorators), a
     request that took a nonce, or settings that exclude addresses or let
     DEBUG's error pages go without it, go through django-csp as before.
@@ -90,7 +76,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if (
             getattr(request, "_csp_nonce", None) is not None
             or settings.DEBUG
-            or any(hasattr(response, name) for name in PER_RESPONSE_POLICY)
+            # django-csp's decorators (csp_update, csp_exempt, ...) mark
+            # the response with attributes of this prefix.
+            or any(name.startswith("_csp_") for name in vars(response))
             or any(
                 (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
                 for name in (

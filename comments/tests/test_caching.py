@@ -22,13 +22,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import post_save
 from django.urls import get_script_prefix, reverse, set_script_prefix
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject
 from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.tests.factories import UserFactory
 from comments import caching
 from comments.caching import board_version, bump_board_version, get_page, page_key
-from comments.listing import Listing
+from comments.listing import Listing, reader
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
 
@@ -280,17 +280,28 @@ def test_own_comments_get_their_links_on_the_cached_list(
     assertNotContains(response, delete_url(carols))
 
 
-def test_a_lazy_user_not_yet_read_gets_the_same_links_as_the_user(bob, comment):
-    # request.user is a lazy object, read through once for the whole page
-    # (comments.listing.reader), even when nothing has read it before.
+def test_a_lazy_user_not_yet_read_gets_the_same_links_as_the_user(
+    rf, bob, comment, django_assert_num_queries
+):
+    # request.user is a lazy object: the listing reads the user once and
+    # works with the object itself (comments.listing.reader), even when
+    # nothing has read it before, for its own links and the other apps'.
     carols = CommentFactory(content="Carol here", commenter=UserFactory())
     listing = Listing.of(Comment.objects.page())
-    lazy = SimpleLazyObject(lambda: get_user_model().objects.get(pk=bob.pk))
-    html = listing.html_for(lazy)
-    assert html == listing.html_for(bob)
+    request = rf.get(LIST_URL)
+    request.session = {}
+    request.user = SimpleLazyObject(lambda: get_user_model().objects.get(pk=bob.pk))
+    user = reader(request.user)
+    assert not isinstance(user, LazyObject)
+    assert user == bob
+    with django_assert_num_queries(0):
+        html = listing.html_for(request.user, request)
+    assert html == listing.html_for(bob, request)
     assert edit_url(comment) in html
     assert edit_url(carols) not in html
     assert reverse("comments:reply", args=[carols.pk]) in html
+    assert reverse("moderation:report", args=[carols.pk]) in html
+    assert reverse("moderation:report", args=[comment.pk]) not in html
 
 
 def test_edit_link_goes_when_the_window_closes_though_the_list_is_cached(
@@ -368,6 +379,20 @@ def test_pages_are_cached_on_a_site_served_under_a_prefix(
     assertContains(response, 'href="/board/login/"')
     content, _ = get_page(page_key(board_version(), "page", "/board/", ""))
     assert content == response.content
+
+
+def test_the_front_pages_path_is_kept_for_each_prefix(client, comment):
+    # The path is reversed once for each prefix (comments.middleware), not
+    # once for all: under /board/ the front page is /board/, not /.
+    client.get(LIST_URL)
+    assert get_page(page_key(board_version(), "page", "/", "")) is not None
+    previous = get_script_prefix()
+    set_script_prefix("/board/")
+    try:
+        client.get("/", SCRIPT_NAME="/board")
+    finally:
+        set_script_prefix(previous)
+    assert get_page(page_key(board_version(), "page", "/board/", "")) is not None
 
 
 def use_redis(settings, location, **options):

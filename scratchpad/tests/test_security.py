@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 from csp.constants import NONCE, SELF
-from csp.decorators import csp_update
+from csp.decorators import csp_exempt, csp_update
 from csp.exceptions import CSPNonceError
 from csp.middleware import CSPMiddleware
 from django.http import HttpResponse
@@ -237,6 +237,30 @@ def test_a_views_own_policy_goes_through_django_csp(rf):
     request = rf.get("/")
     response = csp_middleware_response(request, view(request))
     assert "https://images.example" in response["Content-Security-Policy"]
+
+
+def test_an_exempt_view_gets_no_policy_and_a_set_header_is_kept(rf):
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse()
+
+    request = rf.get("/")
+    assert "Content-Security-Policy" not in csp_middleware_response(
+        request, exempt(request)
+    )
+    own = HttpResponse(headers={"Content-Security-Policy": "default-src 'none'"})
+    kept = csp_middleware_response(rf.get("/"), own)
+    assert kept["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_the_report_only_policy_is_kept_too(rf, settings):
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {"script-src": [SELF], "report-uri": "/csp-reports/"}
+    }
+    response = csp_middleware_response(rf.get("/"), HttpResponse())
+    report_only = response["Content-Security-Policy-Report-Only"]
+    assert "script-src 'self'" in report_only
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
 def test_a_nonce_taken_goes_into_the_policy(rf, settings):
