@@ -81,21 +81,27 @@ def report(results, imports, args, started, chart_name=None) -> str:
         )
     lines += [
         "",
-        "The search index's cost to posting: the same posting with the "
-        "comments' full-text index (search.backends) and, once the rest is "
-        "measured, without it.",
+        "The search index's cost to posting: the same posting, once the rest "
+        "is measured, with the comments' full-text index (search.backends) and "
+        "right after without it.",
         "",
         "| comments | posts/s with the index | posts/s without | with / without "
-        "| lost | duplicated |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| refused | lost | duplicated |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
-        post, unindexed = result["posting"], result["posting_unindexed"]
+        runs = result["search_index_cost"]
+        with_index, without = (
+            runs[name]["posts_per_second"] for name in ("with", "without")
+        )
+        share = f"{with_index / without:.0%}" if without else "–"
+        refused, lost, duplicated = (
+            sum(run[count] for run in runs.values())
+            for count in ("failed", "lost", "duplicated")
+        )
         lines.append(
-            f"| {result['size']:,} | {post['posts_per_second']:,.0f} "
-            f"| {unindexed['posts_per_second']:,.0f} "
-            f"| {post['posts_per_second'] / unindexed['posts_per_second']:.0%} "
-            f"| {unindexed['lost']} | {unindexed['duplicated']} |"
+            f"| {result['size']:,} | {with_index:,.0f} | {without:,.0f} | {share} "
+            f"| {refused} | {lost} | {duplicated} |"
         )
     lines += [
         "",

@@ -109,11 +109,11 @@ def test_the_smallest_bench_measures_every_page_posting_and_import(tmp_path):
     assert (refused, lost, duplicated) == ("0", "0", "0")
     # Posting again once the full-text index is dropped: measured, nothing
     # lost or stored twice.
-    with_index, without_index, share, lost, duplicated = rows[12][1:6]
-    assert with_index == posting[1]
+    with_index, without_index, share, *refused_lost_duplicated = rows[12][1:7]
+    assert float(with_index.replace(",", "")) > 0
     assert float(without_index.replace(",", "")) > 0
     assert re.fullmatch(r"\d+%", share)
-    assert (lost, duplicated) == ("0", "0")
+    assert refused_lost_duplicated == ["0", "0", "0"]
     busy = rows[13]
     assert re.fullmatch(r"\d+%", busy[3])
     # Two posters, at least one post each, every one stored once.
