@@ -306,6 +306,10 @@ SITE_DESCRIPTION = env(
 # Comments per page on the front page and in the feed. Pages are keyset
 # (?before=<id> / ?after=<id>), so any page costs the same at any board size.
 COMMENTS_PER_PAGE = 50
+# The longest a search may run in the database, in seconds, before the reader
+# is asked for a narrower one (search.backends): under DATABASE_TIMEOUT, so a
+# broad search never holds a worker until then.
+SEARCH_TIME_LIMIT = env.float("SEARCH_TIME_LIMIT", default=1.5)
 # Long enough to fix a typo, short enough that a reply can trust what it
 # answered. Deleting one's own comment has no time limit.
 COMMENTS_EDIT_WINDOW = timedelta(minutes=15)

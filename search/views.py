@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.db import connections
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -60,6 +61,7 @@ def search(request):
     before = form.cleaned_data["before"]
     query = parse(q)
     results = None
+    too_broad = False
     older_url = newest_url = None
     if query:
         per_page = settings.COMMENTS_PER_PAGE
@@ -69,10 +71,18 @@ def search(request):
         if before is not None:
             comments = comments.filter(pk__lt=before)
             newest_url = search_url(q=q, by=by)
-        rows = list(comments.for_listing().order_by("-pk")[: per_page + 1])
-        results = [Result(comment, query) for comment in rows[:per_page]]
-        if len(rows) > per_page:
-            older_url = search_url(q=q, by=by, before=results[-1].pk)
+        comments = comments.for_listing().order_by("-pk")[: per_page + 1]
+        try:
+            with backends.time_limit(
+                connections[comments.db], settings.SEARCH_TIME_LIMIT
+            ):
+                rows = list(comments)
+        except backends.SearchTooSlow:
+            too_broad = True
+        else:
+            results = [Result(comment, query) for comment in rows[:per_page]]
+            if len(rows) > per_page:
+                older_url = search_url(q=q, by=by, before=results[-1].pk)
     return render(
         request,
         "search/search.html",
@@ -81,6 +91,7 @@ def search(request):
             "by": by,
             "query": query,
             "results": results,
+            "too_broad": too_broad,
             "older_url": older_url,
             "newest_url": newest_url,
             "min_word_length": MIN_WORD_LENGTH,

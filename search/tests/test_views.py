@@ -8,6 +8,7 @@ pytest-django runs each test by default, would find nothing on MariaDB.
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -210,10 +211,12 @@ def test_a_page_of_results_is_a_query_and_one_for_their_replies(
         CommentFactory.build(content="Lemonade stand", commenter=None)
         for _ in range(60)
     )
+    # On MySQL and MariaDB, the search's time limit is set and lifted.
+    time_limit = 2 if connection.vendor == "mysql" else 0
     # Nobody called bob: no results, so no replies to bring.
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1 + time_limit):
         search(client, "lemonade", by="bob")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(2 + time_limit):
         search(client, '"lemonade stand"')
 
 
@@ -240,3 +243,36 @@ def test_hostile_queries_find_the_comments_that_hold_them(client):
         assert response.status_code == 200, name
         if name in stored and parse(text):
             assert stored[name].pk in found(response), name
+
+
+def session_time_limit():
+    """The connection's own statement time limit (MySQL and MariaDB), or
+    None."""
+    if connection.vendor != "mysql":
+        return None
+    variable = (
+        "max_statement_time" if connection.mysql_is_mariadb else "max_execution_time"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT @@SESSION.{variable}")
+        return cursor.fetchone()[0]
+
+
+def test_a_search_too_broad_to_finish_in_time_asks_for_a_narrower_one(client, settings):
+    alice = UserFactory()
+    Comment.objects.bulk_create(
+        Comment(content=f"The kettle, number {n}", commenter=alice) for n in range(2000)
+    )
+    limit_before = session_time_limit()
+    # The database stops the search at once: its 2,000 matches take far
+    # longer than a microsecond.
+    settings.SEARCH_TIME_LIMIT = 0.000_001
+    response = search(client, "kettle")
+    assertContains(response, "This search matches too many comments to list in time")
+    assert found(response) == []
+    # The connection is whole, without the limit, and searches again.
+    assert session_time_limit() == limit_before
+    settings.SEARCH_TIME_LIMIT = 30
+    response = search(client, "kettle")
+    assertNotContains(response, "too many comments")
+    assert len(found(response)) == 50
