@@ -57,6 +57,7 @@ from django.core.signals import setting_changed
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import get_script_prefix
 
 from .models import BoardVersion, Comment
 
@@ -111,12 +112,19 @@ def _create_version(version: str) -> str:
 # Change with the shape of anything cached (the Listing, the responses the
 # middleware keeps): new code must never read what old code kept in another
 # shape. Changed markup alone shows once the pages kept expire.
-PAGES_FORMAT = 6
+PAGES_FORMAT = 7
 
 
 def page_key(version: str, *parts) -> str:
+    # Under the address prefix too (SCRIPT_NAME): what is cached holds links.
     return ":".join(
-        ["comments", f"pages{PAGES_FORMAT}", version, *(str(part) for part in parts)]
+        [
+            "comments",
+            f"pages{PAGES_FORMAT}",
+            version,
+            get_script_prefix(),
+            *(str(part) for part in parts),
+        ]
     )
 
 

@@ -14,6 +14,11 @@ without this app knowing them: each registers a function with add_links(),
 called once per page for the reader with the page's listing, and answering
 with the HTML to add after each comment's links, by the comment's pk.
 
+Most logged-in readers wrote none of a page's comments and have no
+permission: the whole list as they see it, every app's links in, is put
+together once with the rest (Listing.readers_html), and such a reader's
+page costs no work per comment.
+
 A hidden comment shows every reader the moderator's placeholder, but its
 author their own text, marked as removed: the listing keeps that second
 rendering of the comment, up to its links, as a piece of its own
@@ -43,7 +48,11 @@ def add_links(provider) -> None:
     """Adds provider(request, user, listing) -> {comment pk: HTML} to every
     page: its HTML goes after each comment's own links, for that reader
     (request.user, as the user object itself: comments.listing.reader).
-    Call from an AppConfig.ready()."""
+
+    Called once with request None and AnyReader() as the listing is
+    rendered: what any logged-in reader gets. At each request it may answer
+    None instead, for a reader who gets just that (the common case, which
+    then costs nothing per comment). Call from an AppConfig.ready()."""
     if provider not in _link_providers:
         _link_providers.append(provider)
 
@@ -101,6 +110,8 @@ class Listing:
     # For each hidden comment, by its index: the piece its author sees in
     # place of pieces[index], their own text marked as removed.
     author_pieces: dict = field(default_factory=dict)
+    # The whole list as AnyReader sees it, every app's links in.
+    readers_html: str = ""
 
     @classmethod
     def of(cls, page: Page) -> "Listing":
@@ -138,7 +149,7 @@ class Listing:
                         "comments/comment.html for each comment."
                     )
                 author_pieces[index] = pieces[index][: -len(shown)] + own
-        return cls(
+        listing = cls(
             pieces=pieces,
             comments=[
                 (c.pk, c.commenter_id, c.posted, c.hidden) for c in page.comments
@@ -148,17 +159,45 @@ class Listing:
             newer_url=page.newer_url,
             author_pieces=author_pieces,
         )
+        listing.readers_html = listing._join(AnyReader(), listing._readers_added())
+        return listing
 
-    def html_for(self, user, request=None) -> str:
-        """The comments as this reader sees them, with their links (and the
-        other apps' links, given the request)."""
+    def _readers_added(self) -> list:
+        """The other apps' links for AnyReader."""
+        return [provider(None, AnyReader(), self) for provider in _link_providers]
+
+    def html_for(self, user, request) -> str:
+        """The comments as this reader sees them, with their links and the
+        other apps'."""
         user = reader(user)
-        pieces = list(self.pieces)
-        added = (
-            [provider(request, user, self) for provider in _link_providers]
-            if request is not None
-            else []
+        if not user.is_authenticated:
+            return "".join(self.pieces)
+        added = [provider(request, user, self) for provider in _link_providers]
+        if all(links is None for links in added) and self.gets_readers_links(user):
+            return self.readers_html
+        if None in added:
+            added = [
+                readers if links is None else links
+                for links, readers in zip(added, self._readers_added(), strict=True)
+            ]
+        return self._join(user, added)
+
+    def gets_readers_links(self, user) -> bool:
+        """Whether this logged-in reader gets AnyReader's links of this app
+        on every comment: they wrote none of them, and may not delete
+        others' (the model's rules, Comment.has_own_links_for)."""
+        return not Comment.may_delete_others(user) and not self.has_comment_by(user)
+
+    def has_comment_by(self, user) -> bool:
+        return any(
+            commenter_id is not None and commenter_id == user.pk
+            for _, commenter_id, _, _ in self.comments
         )
+
+    def _join(self, user, added) -> str:
+        """The comments with USER's links, and ADDED, the other apps' links
+        for them (their providers' answers)."""
+        pieces = list(self.pieces)
         # One instance that takes each comment's values in turn: building a
         # model instance per comment cost a page more than all the rest of
         # its links.

@@ -433,8 +433,11 @@ class Comment(models.Model):
 
     def can_delete(self, user) -> bool:
         """The author at any time, and staff allowed to delete in the admin."""
-        if self.is_authored_by(user):
-            return True
+        return self.is_authored_by(user) or self.may_delete_others(user)
+
+    @staticmethod
+    def may_delete_others(user) -> bool:
+        """Staff allowed to delete comments in the admin, on the board too."""
         # is_staff first: a regular user's permissions are never loaded.
         return user.is_staff and user.has_perm("comments.delete_comment")
 

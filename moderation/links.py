@@ -35,17 +35,27 @@ LINK = '<a href="{}" class="comment-action">{}</a>'
 ANY_PK = 9876543210123
 
 
-def moderation_links(request, user, listing) -> dict:
+def moderation_links(request, user, listing) -> dict | None:
     if not user.is_authenticated:
         return {}
+    # request is None for the links of any logged-in reader (AnyReader).
+    has_reported = request is not None and request.session.get(HAS_REPORTED_SESSION_KEY)
+    moderator = ModeratedComment.can_moderate(user)
+    if (
+        request is not None
+        and not has_reported
+        and not moderator
+        and not listing.has_comment_by(user)
+    ):
+        # Report on every comment shown, as any logged-in reader.
+        return None
     reported = set()
-    if request.session.get(HAS_REPORTED_SESSION_KEY):
+    if has_reported:
         reported = set(
             Report.objects.filter(
                 reporter=user, comment__in=[pk for pk, *_ in listing.comments]
             ).values_list("comment_id", flat=True)
         )
-    moderator = ModeratedComment.can_moderate(user)
     report, hide, restore = _links(
         get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
     )
