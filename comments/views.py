@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 
 from . import caching, drafts, formatting, limits
 from .forms import CommentForm, PageForm
+from .frames import Frame
 from .listing import Listing
 from .models import Comment, list_url
 
@@ -81,17 +82,32 @@ def _comment_page(request, before, after, form=None, preview=None):
             return redirect(page.redirect_url)
         listing = Listing.of(page)
         caching.set_page(list_key, listing)
+    context = {
+        "older_url": listing.older_url,
+        "newer_url": listing.newer_url,
+        "form": form or CommentForm(),
+        "form_id": COMMENT_FORM_ID,
+        "preview": preview,
+    }
+    comment_items = listing.html_for(request.user, request)
+    if (
+        request.user.is_authenticated
+        and form is None
+        and preview is None
+        and not messages.get_messages(request)
+    ):
+        # The page every logged-in reader gets here, but for their own
+        # parts: rendered once (comments.frames).
+        frame_key = caching.page_key(version, "frame", before, after)
+        frame = caching.get_page(frame_key)
+        if frame is None:
+            frame = Frame.render(request, "comments/comment_list.html", context)
+            caching.set_page(frame_key, frame)
+        return HttpResponse(frame.for_reader(request, version, comment_items))
     return render(
         request,
         "comments/comment_list.html",
-        {
-            "comment_items": mark_safe(listing.html_for(request.user, request)),
-            "older_url": listing.older_url,
-            "newer_url": listing.newer_url,
-            "form": form or CommentForm(),
-            "form_id": COMMENT_FORM_ID,
-            "preview": preview,
-        },
+        {**context, "comment_items": mark_safe(comment_items)},
     )
 
 
