@@ -21,11 +21,11 @@ Django's is; the user's row is the one read in this request.
 
 import contextlib
 import contextvars
-import logging
+import dataclasses
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.core.exceptions import SuspiciousOperation
+from django.db import connections, router
 from django.utils import timezone
 
 # The session whose user is being found (accounts.middleware.get_user).
@@ -54,21 +54,100 @@ class SessionStore(DBStore):
         return instance
 
     def _get_session_from_db(self):
-        # Django's own, with the user's row joined.
-        try:
-            session = self.model.objects.select_related("user").get(
-                session_key=self.session_key, expire_date__gt=timezone.now()
+        # Django's own query, with the user's row joined, in SQL made once
+        # (session_query): building the ORM's query at every request took
+        # longer than the database took to answer it.
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        query = session_query(connection, model)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                query.sql,
+                [
+                    self.session_key,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                ],
             )
-        except (self.model.DoesNotExist, SuspiciousOperation) as error:
-            if isinstance(error, SuspiciousOperation):
-                logger = logging.getLogger(
-                    f"django.security.{error.__class__.__name__}"
-                )
-                logger.warning(str(error))
+            row = cursor.fetchone()
+        if row is None:
             self._session_key = None
             return None
-        self.loaded_user = session.user
-        return session
+        session_data, *user_values = query.convert(row, connection)
+        if user_values[query.user_pk_index] is not None:
+            self.loaded_user = query.user_model.from_db(
+                connection.alias, query.user_attnames, user_values
+            )
+        return model(session_key=self.session_key, session_data=session_data)
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionQuery:
+    """A session's row and its user's, read in one query."""
+
+    sql: str
+    user_model: type
+    user_attnames: list
+    user_pk_index: int
+    # (index, converters, column) for each value the database gives in
+    # another type than the field's (a MySQL boolean, a naive time).
+    converters: list
+
+    def convert(self, row, connection) -> list:
+        values = list(row)
+        for index, converters, column in self.converters:
+            for converter in converters:
+                values[index] = converter(values[index], column, connection)
+        return values
+
+
+_session_queries = {}
+
+
+def session_query(connection, model) -> SessionQuery:
+    """The SQL of Django's database sessions' read, session_key = %s and
+    expire_date > %s, selecting the session's data and every column of its
+    user's row, made once per database connection's settings: with the
+    converters the ORM applies to each column."""
+    key = (connection.alias, connection.vendor, model, get_user_model())
+    if key not in _session_queries:
+        User = get_user_model()
+        quote = connection.ops.quote_name
+        sessions_table, users_table = model._meta.db_table, User._meta.db_table
+        session_data = model._meta.get_field("session_data").get_col(sessions_table)
+        user_fields = User._meta.concrete_fields
+        columns = [session_data] + [f.get_col(users_table) for f in user_fields]
+        user_pk = User._meta.pk
+        sql = (
+            "SELECT {columns} FROM {sessions} LEFT OUTER JOIN {users} "
+            "ON {users}.{user_pk} = {sessions}.{user_id} "
+            "WHERE {sessions}.{session_key} = %s AND {sessions}.{expire_date} > %s"
+        ).format(
+            columns=", ".join(
+                f"{quote(column.alias)}.{quote(column.target.column)}"
+                for column in columns
+            ),
+            sessions=quote(sessions_table),
+            users=quote(users_table),
+            user_pk=quote(user_pk.column),
+            user_id=quote(model._meta.get_field("user").column),
+            session_key=quote(model._meta.get_field("session_key").column),
+            expire_date=quote(model._meta.get_field("expire_date").column),
+        )
+        converters = []
+        for index, column in enumerate(columns):
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(
+                connection
+            )
+            if found:
+                converters.append((index, found, column))
+        _session_queries[key] = SessionQuery(
+            sql=sql,
+            user_model=User,
+            user_attnames=[field.attname for field in user_fields],
+            user_pk_index=user_fields.index(user_pk),
+            converters=converters,
+        )
+    return _session_queries[key]
 
 
 @contextlib.contextmanager

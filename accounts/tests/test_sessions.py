@@ -1,12 +1,16 @@
 """Sessions read with their user in one query (accounts.sessions), with
 every check of Django's own sessions and authentication kept."""
 
+import datetime
+
 import pytest
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Session
+from accounts.sessions import SessionStore
 
 from .factories import PASSWORD, UserFactory
 
@@ -61,6 +65,35 @@ def test_an_anonymous_session_names_nobody():
 def test_the_session_gives_the_user_it_was_logged_in_with():
     carol = UserFactory()
     assert logged_in_user(logged_in_client(carol)) == carol
+
+
+def test_the_user_the_session_brings_is_the_one_the_orm_reads():
+    # Read in SQL of its own (accounts.sessions.session_query): every field
+    # as the ORM gives it, times aware, flags booleans.
+    carol = UserFactory(first_name="Carol", is_staff=True)
+    client = logged_in_client(carol)
+    store = SessionStore(client.session.session_key)
+    assert store.load()[SESSION_KEY] == str(carol.pk)
+    brought = store.loaded_user
+    read = get_user_model().objects.get(pk=carol.pk)
+    for field in read._meta.concrete_fields:
+        value = getattr(brought, field.attname)
+        assert value == getattr(read, field.attname), field.name
+        assert type(value) is type(getattr(read, field.attname)), field.name
+    assert brought.last_login.tzinfo is not None
+    assert brought._state.db == read._state.db and not brought._state.adding
+
+
+def test_an_expired_session_is_not_read():
+    client = logged_in_client(UserFactory())
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    store = SessionStore(key)
+    assert store.load() == {}
+    assert store.loaded_user is None
+    assert logged_in_user(client) is None
 
 
 def test_a_logout_ends_the_same_session_for_every_browser_that_holds_it():
