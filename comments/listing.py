@@ -26,6 +26,7 @@ rendering of the comment, up to its links, as a piece of its own
 """
 
 import copy
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -77,19 +78,33 @@ def reader(user):
     return copy.copy(user)
 
 
-def links_html(comment, user) -> str:
-    """The comment's links (Reply, Edit, Delete) for this reader."""
+# A pk no comment has: the links are rendered with it once for each set of
+# links a comment may get, then given each comment's pk. Rendering the
+# template for each comment was most of the time a page took to render.
+ANY_PK = 9876543210123
+
+
+def links_html(comment, user, rendered=None) -> str:
+    """The comment's links (Reply, Edit, Delete) for this reader. RENDERED
+    keeps the template's output by the links shown, for the other comments
+    of a page."""
     if not comment.has_links_for(user):
         return ""
-    return render_to_string(
-        "comments/comment_links.html",
-        {
-            "comment": comment,
-            "can_reply": comment.can_reply(user),
-            "can_edit": comment.can_edit(user),
-            "can_delete": comment.can_delete(user),
-        },
-    )
+    shown = (comment.can_reply(user), comment.can_edit(user), comment.can_delete(user))
+    if rendered is None:
+        rendered = {}
+    if shown not in rendered:
+        can_reply, can_edit, can_delete = shown
+        rendered[shown] = render_to_string(
+            "comments/comment_links.html",
+            {
+                "comment": {"pk": ANY_PK},
+                "can_reply": can_reply,
+                "can_edit": can_edit,
+                "can_delete": can_delete,
+            },
+        )
+    return rendered[shown].replace(str(ANY_PK), str(comment.pk))
 
 
 @dataclass
@@ -149,12 +164,15 @@ class Listing:
                         "comments/comment.html for each comment."
                     )
                 author_pieces[index] = pieces[index][: -len(shown)] + own
+        any_reader, rendered = AnyReader(), {}
         listing = cls(
             pieces=pieces,
             comments=[
                 (c.pk, c.commenter_id, c.posted, c.hidden) for c in page.comments
             ],
-            readers_links=[links_html(c, AnyReader()) for c in page.comments],
+            readers_links=[
+                links_html(comment, any_reader, rendered) for comment in page.comments
+            ],
             older_url=page.older_url,
             newer_url=page.newer_url,
             author_pieces=author_pieces,
@@ -189,9 +207,14 @@ class Listing:
         return not Comment.may_delete_others(user) and not self.has_comment_by(user)
 
     def has_comment_by(self, user) -> bool:
-        return any(
-            commenter_id is not None and commenter_id == user.pk
+        return user.pk in self.commenter_ids
+
+    @functools.cached_property
+    def commenter_ids(self) -> frozenset:
+        return frozenset(
+            commenter_id
             for _, commenter_id, _, _ in self.comments
+            if commenter_id is not None
         )
 
     def _join(self, user, added) -> str:
@@ -202,13 +225,14 @@ class Listing:
         # model instance per comment cost a page more than all the rest of
         # its links.
         comment = Comment()
+        rendered = {}
         for index, (pk, commenter_id, posted, hidden) in enumerate(self.comments):
             comment.pk, comment.commenter_id = pk, commenter_id
             comment.posted, comment.hidden = posted, hidden
             if index in self.author_pieces and comment.is_authored_by(user):
                 pieces[index] = self.author_pieces[index]
             if comment.has_own_links_for(user):
-                pieces[index] += links_html(comment, user)
+                pieces[index] += links_html(comment, user, rendered)
             elif user.is_authenticated:
                 pieces[index] += self.readers_links[index]
             for links in added:

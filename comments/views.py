@@ -82,13 +82,6 @@ def _comment_page(request, before, after, form=None, preview=None):
             return redirect(page.redirect_url)
         listing = Listing.of(page)
         caching.set_page(list_key, listing)
-    context = {
-        "older_url": listing.older_url,
-        "newer_url": listing.newer_url,
-        "form": form or CommentForm(),
-        "form_id": COMMENT_FORM_ID,
-        "preview": preview,
-    }
     comment_items = listing.html_for(request.user, request)
     if (
         request.user.is_authenticated
@@ -101,14 +94,29 @@ def _comment_page(request, before, after, form=None, preview=None):
         frame_key = caching.page_key(version, "frame", before, after)
         frame = caching.get_page(frame_key)
         if frame is None:
-            frame = Frame.render(request, "comments/comment_list.html", context)
+            frame = Frame.render(
+                request, "comments/comment_list.html", _page_context(listing)
+            )
             caching.set_page(frame_key, frame)
         return HttpResponse(frame.for_reader(request, version, comment_items))
     return render(
         request,
         "comments/comment_list.html",
-        {**context, "comment_items": mark_safe(comment_items)},
+        {
+            **_page_context(listing, form, preview),
+            "comment_items": mark_safe(comment_items),
+        },
     )
+
+
+def _page_context(listing, form=None, preview=None) -> dict:
+    return {
+        "older_url": listing.older_url,
+        "newer_url": listing.newer_url,
+        "form": form or CommentForm(),
+        "form_id": COMMENT_FORM_ID,
+        "preview": preview,
+    }
 
 
 def focus_first_error(form) -> None:
