@@ -18,6 +18,16 @@ than a page's own queries. A page cached before a change is never read
 again, whatever the cache and however many workers and servers: nothing
 has to be told to forget anything.
 
+The front page's list travels with the version: the change that makes a
+version renders the latest page's list and writes it into the version's row,
+in its own transaction (bump_board_version()), and a process that has no
+copy of it reads it from there instead of rendering it. When the board
+changes under a crowd of readers, every process needs the new list at once:
+rendering it cost each of them 20 ms or more, held up whichever reader came
+first, and cost the readers a quarter of their throughput at five posts a
+second. A change pays it once, under the version row's lock, which makes
+changes take turns for those milliseconds.
+
 What replaces the version: saving or deleting a comment, saving a user
 under a new name, or deleting one (the receivers below), and every bulk
 write of the comments' queryset, update(), bulk_create(), bulk_update()
@@ -47,6 +57,7 @@ changes with the shape of anything cached.
 
 import functools
 import logging
+import pickle
 import secrets
 import time
 
@@ -93,11 +104,46 @@ def board_version() -> str:
 
 def bump_board_version() -> str:
     """Make every cached page out of date, and return the new version: call
-    after anything they show changes, in the same transaction as the change."""
+    after anything they show changes, in the same transaction as the change.
+
+    The front page's list is rendered here, once, and kept in the version's
+    row (front_listing() reads it): when the board changes under a crowd of
+    readers, every process needs the new list at once, and rendering it
+    in each took a process 20 ms or more, for the first reader to come.
+    The row stays locked from its update to the end of the transaction, so
+    that two changes at once render one after the other, each seeing the
+    other's (MySQL's transactions read what is committed; SQLite's writers
+    take turns anyway)."""
     version = new_version()
-    if not BoardVersion.objects.filter(pk=VERSION_PK).update(version=version):
-        return _create_version(version)
+    with transaction.atomic():
+        if not BoardVersion.objects.filter(pk=VERSION_PK).update(
+            version=version, front_page=None
+        ):
+            return _create_version(version)
+        front_page = pickle.dumps((get_script_prefix(), _front_listing()))
+        BoardVersion.objects.filter(pk=VERSION_PK).update(front_page=front_page)
     return version
+
+
+def _front_listing():
+    from .listing import Listing
+
+    return Listing.of(Comment.objects.page())
+
+
+def front_listing(version: str):
+    """The front page's list, as the change that made VERSION rendered it
+    (bump_board_version()); None if that is not VERSION any more, or it
+    was rendered under another address prefix (SCRIPT_NAME)."""
+    row = (
+        BoardVersion.objects.filter(pk=VERSION_PK, version=version)
+        .values_list("front_page", flat=True)
+        .first()
+    )
+    if row is None:
+        return None
+    prefix, listing = pickle.loads(row)
+    return listing if prefix == get_script_prefix() else None
 
 
 def _create_version(version: str) -> str:

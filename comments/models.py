@@ -514,10 +514,13 @@ class ImportedComment(models.Model):
 
 
 class BoardVersion(models.Model):
-    """One row: the version the comment pages are cached under
-    (comments.caching)."""
+    """One row: the version the comment pages are cached under, and the
+    front page's list of comments as of that version (comments.caching)."""
 
     version = models.CharField(max_length=32)
+    # A pickled (address prefix, comments.listing.Listing), rendered by the
+    # change that made the version; NULL until one is.
+    front_page = models.BinaryField(null=True, editable=False)
 
     def __str__(self):
         return self.version

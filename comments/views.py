@@ -74,6 +74,11 @@ def _comment_page(request, before, after, form=None, preview=None):
     version = getattr(request, "board_version", None) or caching.board_version()
     list_key = caching.page_key(version, "list", before, after)
     listing = caching.get_page(list_key)
+    if listing is None and before is None and after is None:
+        # The latest page's, as the change that made this version rendered it.
+        listing = caching.front_listing(version)
+        if listing is not None:
+            caching.set_page(list_key, listing)
     if listing is None:
         page = Comment.objects.page(before=before, after=after)
         if page.redirect_url is not None:

@@ -846,3 +846,90 @@ def test_sized_cache_deletes_what_a_plain_cache_stored_under_its_name():
     assert cache.delete("page")
     assert cache.get("page") is None
     assert cache.total_bytes == 0
+
+
+def stored_front_page():
+    """The front page's list kept in the version's row, as its readers get
+    it (comments.caching.front_listing)."""
+    return caching.front_listing(board_version())
+
+
+def test_a_change_renders_the_front_pages_list_for_its_version(bob):
+    CommentFactory(content="First", commenter=bob)
+    second = CommentFactory(content="Second, *in Markdown*", commenter=bob)
+    stored = stored_front_page()
+    assert stored is not None
+    fresh = Listing.of(Comment.objects.page())
+    assert stored.pieces == fresh.pieces
+    assert stored.readers_html == fresh.readers_html
+    assert stored.comments[-1][0] == second.pk
+
+
+def test_the_front_pages_list_is_not_taken_under_another_prefix(bob):
+    CommentFactory(content="Links under /", commenter=bob)
+    assert stored_front_page() is not None
+    previous = get_script_prefix()
+    set_script_prefix("/board/")
+    try:
+        # Its links lead under /, not /board/: the page is rendered anew.
+        assert stored_front_page() is None
+    finally:
+        set_script_prefix(previous)
+
+
+def test_a_reader_after_a_change_gets_the_front_page_without_rendering_its_list(
+    client, bob, django_assert_num_queries
+):
+    CommentFactory(content="Fresh", commenter=bob)
+    # The version, and the list the change rendered: no query of comments.
+    with django_assert_num_queries(2) as queries:
+        response = client.get(LIST_URL)
+    assertContains(response, "Fresh")
+    assert not any(Comment._meta.db_table in q["sql"] for q in queries.captured_queries)
+
+
+# MySQL's locks (SQLite's writers take turns; its tests' in-memory database
+# refuses a second writer at once rather than have it wait).
+@pytest.mark.mysql
+@pytest.mark.django_db(transaction=True)
+def test_two_changes_at_once_each_render_the_other(bob, monkeypatch):
+    # Not inside a test's own transaction: what commits when is real here.
+    # The second is saved while the first renders: the list kept last must
+    # hold both.
+    render = caching._front_listing
+    rendering, saved = threading.Event(), threading.Event()
+
+    def slow_render():
+        listing = render()
+        if threading.current_thread().name == "first":
+            # Rendered without the second, which is saved meanwhile.
+            rendering.set()
+            saved.wait(timeout=2)
+        return listing
+
+    monkeypatch.setattr(caching, "_front_listing", slow_render)
+    errors = []
+
+    def post(content):
+        try:
+            Comment.objects.create(content=content, commenter=bob)
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, args=["first"], name="first")
+    first.start()
+    assert rendering.wait(timeout=5)
+    second = threading.Thread(target=post, args=["second"], name="second")
+    second.start()
+    # The second waits for the first's lock on the version's row; a second
+    # is enough to see it has not overtaken the first.
+    second.join(timeout=1)
+    saved.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert not errors
+    stored = stored_front_page()
+    contents = "".join(stored.pieces)
+    assert "first" in contents and "second" in contents

@@ -116,10 +116,15 @@ class TestCommentList:
         self, client, django_assert_num_queries
     ):
         CommentFactory.create_batch(20)
-        # The cached pages' version, then the page itself and its comments'
-        # replies.
-        with django_assert_num_queries(3):
+        # The cached pages' version, then the front page's list, rendered
+        # by the last change (comments.caching.front_listing).
+        with django_assert_num_queries(2):
             client.get(LIST_URL)
+        # An older page: the version, the page itself and its comments'
+        # replies.
+        first = Comment.objects.order_by("pk").first()
+        with django_assert_num_queries(3):
+            client.get(LIST_URL, {"after": first.pk})
 
 
 class TestPostComment:
