@@ -25,8 +25,7 @@ copy of it reads it from there instead of rendering it. When the board
 changes under a crowd of readers, every process needs the new list at once:
 rendering it cost each of them 20 ms or more, held up whichever reader came
 first, and cost the readers a quarter of their throughput at five posts a
-second. A change pays it once, under the version row's lock, which makes
-changes take turns for those milliseconds.
+second. A change pays it once.
 
 What replaces the version: saving or deleting a comment, saving a user
 under a new name, or deleting one (the receivers below), and every bulk
@@ -85,6 +84,13 @@ def new_version() -> str:
 
 def board_version() -> str:
     """The version the pages are cached under now."""
+    version = _read_version()
+    if version is None:
+        return _create_version(new_version())
+    return version
+
+
+def _read_version() -> str | None:
     # Read on every page view, so in plain SQL: building the same ORM query
     # each time cost more than running it.
     with connection.cursor() as cursor:
@@ -97,9 +103,7 @@ def board_version() -> str:
             [VERSION_PK],
         )
         row = cursor.fetchone()
-    if row is None:
-        return _create_version(new_version())
-    return row[0]
+    return None if row is None else row[0]
 
 
 def bump_board_version() -> str:
@@ -107,22 +111,32 @@ def bump_board_version() -> str:
     after anything they show changes, in the same transaction as the change.
 
     The front page's list is rendered here, once, and kept in the version's
-    row (front_listing() reads it): when the board changes under a crowd of
-    readers, every process needs the new list at once, and rendering it
-    in each took a process 20 ms or more, for the first reader to come.
-    The row stays locked from its update to the end of the transaction, so
-    that two changes at once render one after the other, each seeing the
-    other's (MySQL's transactions read what is committed; SQLite's writers
-    take turns anyway)."""
+    row (front_listing() reads it). It is rendered before the row is
+    written, and the row is written only if its version is still the one
+    read before rendering: no other change committed meanwhile, so the list
+    holds them all (MySQL's transactions read what is committed; SQLite's
+    writers take turns anyway). Otherwise it is rendered again once the row
+    is written and locked until this change commits: a change that comes
+    meanwhile waits for it, and its own list holds this one."""
     version = new_version()
     with transaction.atomic():
-        if not BoardVersion.objects.filter(pk=VERSION_PK).update(
-            version=version, front_page=None
-        ):
+        current = _read_version()
+        if current is None:
             return _create_version(version)
-        front_page = pickle.dumps((get_script_prefix(), _front_listing()))
-        BoardVersion.objects.filter(pk=VERSION_PK).update(front_page=front_page)
+        front_page = _front_page()
+        if BoardVersion.objects.filter(pk=VERSION_PK, version=current).update(
+            version=version, front_page=front_page
+        ):
+            return version
+        BoardVersion.objects.filter(pk=VERSION_PK).update(
+            version=version, front_page=None
+        )
+        BoardVersion.objects.filter(pk=VERSION_PK).update(front_page=_front_page())
     return version
+
+
+def _front_page() -> bytes:
+    return pickle.dumps((get_script_prefix(), _front_listing()))
 
 
 def _front_listing():

@@ -60,7 +60,8 @@ def test_comments_keeping_times_are_inserted_in_batches():
     inserts = [q for q in queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == math.ceil(1000 / batch_size)
     versions = [q for q in queries if "comments_boardversion" in q["sql"]]
-    assert len(versions) == 2  # the version, then the front page's list
+    # The version read, then written with the front page's list.
+    assert len(versions) == 2
     assert Comment.objects.count() == 1000
 
 
