@@ -27,14 +27,18 @@ rendering of the comment, up to its links, as a piece of its own
 
 import copy
 import functools
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.functional import LazyObject
 from django.utils.safestring import mark_safe
 
+from . import caching
 from .models import Comment, Page
 
 # Where each comment's links for its reader (Edit, Delete) go in the cached
@@ -107,6 +111,54 @@ def links_html(comment, user, rendered=None) -> str:
     return rendered[shown].replace(str(ANY_PK), str(comment.pk))
 
 
+def comment_html(comment, own_hidden_text=False) -> str:
+    """comments/comment.html for the comment, with LINKS_SLOT where its
+    reader's links go: rendered once, then kept in this process's memory
+    under everything it shows, so that a page rendered again after a change
+    renders only the comments that changed (a new one, the one it answers).
+    The comment comes from Comment.objects.for_listing()."""
+    key = _comment_html_key(comment, own_hidden_text)
+    html = caches["local"].get(key)
+    if html is None:
+        html = render_to_string(
+            "comments/comment.html",
+            {
+                "comment": comment,
+                "links": mark_safe(LINKS_SLOT),
+                "own_hidden_text": own_hidden_text,
+            },
+        )
+        caches["local"].set(key, html)
+    return html
+
+
+def _comment_html_key(comment, own_hidden_text) -> str:
+    # Everything comments/comment.html shows of the comment, its author,
+    # the comment it answers and its replies; and the address prefix of its
+    # links. A name: whoever it is, the avatar and the link follow from it.
+    def name(user):
+        return None if user is None else user.get_username()
+
+    parent = comment.parent
+    shown = (
+        get_script_prefix(),
+        own_hidden_text,
+        comment.pk,
+        comment.content,
+        comment.html,
+        comment.format,
+        comment.posted,
+        comment.edited,
+        comment.hidden,
+        comment.is_reply,
+        name(comment.commenter),
+        None if parent is None else (parent.pk, name(parent.commenter)),
+        [(reply.pk, name(reply.commenter)) for reply in comment.replies.all()],
+    )
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return f"comments:comment{caching.PAGES_FORMAT}:{digest}"
+
+
 @dataclass
 class Listing:
     """A page's comments as HTML, with what the page around it needs: the
@@ -133,7 +185,7 @@ class Listing:
         html = (
             render_to_string(
                 "comments/comment_items.html",
-                {"comments": page.comments, "links": mark_safe(LINKS_SLOT)},
+                {"comments": [comment_html(comment) for comment in page.comments]},
             )
             if page.comments
             else ""
@@ -142,27 +194,16 @@ class Listing:
         if len(pieces) != len(page.comments) + 1:
             # Links would go beside the wrong comments.
             raise ImproperlyConfigured(
-                "comments/comment.html must show {{ links }} once per comment."
+                "comments/comment.html must show {{ links }} once per comment, "
+                "and comments/comment_items.html each comment once."
             )
         author_pieces = {}
         for index, comment in enumerate(page.comments):
             if comment.hidden is not None:
                 shown, own = (
-                    render_to_string(
-                        "comments/comment.html",
-                        {
-                            "comment": comment,
-                            "links": mark_safe(LINKS_SLOT),
-                            "own_hidden_text": own_text,
-                        },
-                    ).split(LINKS_SLOT)[0]
+                    comment_html(comment, own_text).split(LINKS_SLOT)[0]
                     for own_text in (False, True)
                 )
-                if not pieces[index].endswith(shown):
-                    raise ImproperlyConfigured(
-                        "comments/comment_items.html must include "
-                        "comments/comment.html for each comment."
-                    )
                 author_pieces[index] = pieces[index][: -len(shown)] + own
         any_reader, rendered = AnyReader(), {}
         listing = cls(

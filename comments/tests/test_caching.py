@@ -644,6 +644,8 @@ def test_a_comment_template_without_the_links_marker_is_refused(settings, commen
             },
         }
     ]
+    # As a new process would start: without the comments rendered before.
+    caches["local"].clear()
     with pytest.raises(ImproperlyConfigured, match="links"):
         Listing.of(Comment.objects.page())
 
@@ -715,8 +717,11 @@ def board_with_gaps(make_comments):
 
 
 def local_keys():
+    """The pages kept in this process's memory (comments.caching.page_key),
+    without the comments each is made of, kept once each whatever the
+    positions asked (comments.listing.comment_html)."""
     # LocMemCache has no way to list its keys but its own dictionary.
-    return set(caches["local"]._cache)
+    return {key for key in caches["local"]._cache if ":comments:pages" in key}
 
 
 def test_made_up_positions_fill_no_cache(client, board_with_gaps):

@@ -80,3 +80,54 @@ def test_an_anonymous_reader_gets_no_links(listing, request_of):
     html = listing.html_for(AnonymousUser(), request_of(AnonymousUser()))
     assert html == "".join(listing.pieces)
     assert "comment-action" not in html
+
+
+@pytest.fixture
+def comment_renders():
+    """The comments/comment.html renders, as they happen."""
+    from django.test.signals import template_rendered
+
+    rendered = []
+
+    def record(sender, template, context, **kwargs):
+        if template.name == "comments/comment.html":
+            rendered.append(context["comment"].content)
+
+    template_rendered.connect(record)
+    yield rendered
+    template_rendered.disconnect(record)
+
+
+def test_a_page_rendered_after_a_change_renders_only_the_comments_it_changed(
+    bob, comment_renders
+):
+    comments = [CommentFactory(content=f"Number {n}", commenter=bob) for n in range(5)]
+    Listing.of(Comment.objects.page())
+    comment_renders.clear()
+    # A reply changes the comment it answers ("1 reply: from carol") too.
+    CommentFactory(
+        content="An answer", parent=comments[2], commenter=UserFactory(username="carol")
+    )
+    # The reply's save rendered the front page's list for its version
+    # (comments.caching): the reply, and the comment it answers.
+    assert sorted(comment_renders) == ["An answer", "Number 2"]
+    listing = Listing.of(Comment.objects.page())
+    assert "1 reply" in listing.readers_html
+    # Nothing changed, nothing rendered.
+    comment_renders.clear()
+    Listing.of(Comment.objects.page())
+    assert comment_renders == []
+
+
+def test_what_a_comment_shows_of_others_renders_it_again(bob, comment_renders):
+    first = CommentFactory(content="Question", commenter=bob)
+    carol = UserFactory(username="carol")
+    CommentFactory(content="Answer", parent=first, commenter=carol)
+    Listing.of(Comment.objects.page())
+    comment_renders.clear()
+    carol.username = "caroline"
+    carol.save()
+    listing = Listing.of(Comment.objects.page())
+    # The answer's author, and the question's list of replies.
+    assert "from caroline" in listing.readers_html
+    assert sorted(set(comment_renders)) == ["Answer", "Question"]
