@@ -58,49 +58,71 @@ class Frame:
     pieces: list[str]
 
     @classmethod
-    def render(cls, request, template_name: str, context: dict, user=None):
-        """TEMPLATE_NAME rendered for every logged-in reader (its context's
-        comment_items, the list, comments.listing, is filled per reader too),
-        or for USER alone (a reader part, with only the CSRF token to fill)."""
+    def render(
+        cls,
+        request,
+        template_name: str,
+        context: dict,
+        reader=None,
+        lists_comments=False,
+    ):
+        """TEMPLATE_NAME rendered for every logged-in reader, or for READER
+        alone (anonymous, or a reader's part). With LISTS_COMMENTS, its
+        context's comment_items (the list, comments.listing) is filled per
+        reader too; without, the page has none."""
         # Random for each frame, so no text on the page can be taken for one.
         cut = secrets.token_hex(16)
 
         def marker(place: str) -> str:
             return f"{cut}{place}{cut}"
 
-        if user is None:
+        context = {
+            **context,
+            CSRF_TOKEN: marker(CSRF_TOKEN),
+            COMMENT_ITEMS: mark_safe(marker(COMMENT_ITEMS)) if lists_comments else "",
+        }
+        if reader is None:
             reader = FrameReader(pk=marker(READER_PK))
-            context = {
-                **context,
-                "user": reader,
-                "perms": reader,
-                COMMENT_ITEMS: mark_safe(marker(COMMENT_ITEMS)),
-                MARKERS: marker,
-            }
-        html = render_to_string(
-            template_name, {**context, CSRF_TOKEN: marker(CSRF_TOKEN)}, request
-        )
+            context.update({"user": reader, "perms": reader, MARKERS: marker})
+        else:
+            context["user"] = reader
+        html = render_to_string(template_name, context, request)
         return cls(pieces=html.split(cut))
 
-    def fill(self, places: dict) -> str:
+    def fill(self, places) -> str:
         pieces = list(self.pieces)
         for index in range(1, len(pieces), 2):
             pieces[index] = places[pieces[index]]
         return "".join(pieces)
 
-    def for_reader(self, request, version: str, comment_items: str) -> str:
+    def for_reader(self, request, version: str, comment_items: str = "") -> str:
         """The page for request.user, with COMMENT_ITEMS, their list; the
         board's VERSION, under which their parts are kept."""
-        places = {
-            READER_PK: str(request.user.pk),
-            CSRF_TOKEN: get_token(request),
-            COMMENT_ITEMS: comment_items,
-        }
-        for place in self.pieces[1::2]:
-            if place.startswith(PART):
-                part = reader_part(request, version, place.removeprefix(PART))
-                places[place] = part.fill(places)
-        return self.fill(places)
+        return self.fill(_Places(request, version, comment_items))
+
+
+class _Places(dict):
+    """What goes in each place of a frame for a request's reader, each made
+    when a frame first asks for it: a page without a form makes no CSRF
+    token (which would set a cookie)."""
+
+    def __init__(self, request, version, comment_items):
+        super().__init__()
+        self.request, self.version = request, version
+        self[COMMENT_ITEMS] = comment_items
+
+    def __missing__(self, place):
+        if place == CSRF_TOKEN:
+            value = get_token(self.request)
+        elif place == READER_PK:
+            value = str(self.request.user.pk)
+        elif place.startswith(PART):
+            part = reader_part(self.request, self.version, place.removeprefix(PART))
+            value = part.fill(self)
+        else:
+            raise KeyError(place)
+        self[place] = value
+        return value
 
 
 def reader_part(request, version: str, template_name: str) -> Frame:
@@ -110,6 +132,6 @@ def reader_part(request, version: str, template_name: str) -> Frame:
     key = caching.page_key(version, "part", template_name, request.user.pk)
     part = caches["local"].get(key)
     if part is None:
-        part = Frame.render(request, template_name, {}, user=request.user)
+        part = Frame.render(request, template_name, {}, reader=request.user)
         caches["local"].set(key, part)
     return part

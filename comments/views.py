@@ -4,6 +4,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import caches
 from django.core.exceptions import (
     PermissionDenied,
 )
@@ -88,21 +89,10 @@ def _comment_page(request, before, after, form=None, preview=None):
         listing = Listing.of(page)
         caching.set_page(list_key, listing)
     comment_items = listing.html_for(request.user, request)
-    if (
-        request.user.is_authenticated
-        and form is None
-        and preview is None
-        and not messages.get_messages(request)
-    ):
-        # The page every logged-in reader gets here, but for their own
-        # parts: rendered once (comments.frames).
-        frame_key = caching.page_key(version, "frame", before, after)
-        frame = caching.get_page(frame_key)
-        if frame is None:
-            frame = Frame.render(
-                request, "comments/comment_list.html", _page_context(listing)
-            )
-            caching.set_page(frame_key, frame)
+    if form is None and preview is None and not messages.get_messages(request):
+        # The page every reader gets here, but for their own parts: rendered
+        # once (comments.frames).
+        frame = _page_frame(request, version, listing, before, after)
         return HttpResponse(frame.for_reader(request, version, comment_items))
     return render(
         request,
@@ -112,6 +102,47 @@ def _comment_page(request, before, after, form=None, preview=None):
             "comment_items": mark_safe(comment_items),
         },
     )
+
+
+def _page_frame(request, version, listing, before, after) -> Frame:
+    """The page of comments at a position, for every logged-in reader, or
+    for every anonymous one (the list and their parts to fill in)."""
+    lists_comments = bool(listing.comments)
+    if request.user.is_authenticated:
+        key = caching.page_key(version, "frame", before, after)
+        frame = caching.get_page(key)
+        if frame is None:
+            frame = Frame.render(
+                request,
+                "comments/comment_list.html",
+                _page_context(listing),
+                lists_comments=lists_comments,
+            )
+            caching.set_page(key, frame)
+        return frame
+    # An anonymous reader's page but for the list shows nothing a change
+    # on the board changes, only its position and its pagers' links: kept
+    # in this process's memory from one version to the next.
+    key = caching.page_key(
+        "anonymous",
+        "frame",
+        before,
+        after,
+        listing.older_url,
+        listing.newer_url,
+        lists_comments,
+    )
+    frame = caches["local"].get(key)
+    if frame is None:
+        frame = Frame.render(
+            request,
+            "comments/comment_list.html",
+            _page_context(listing),
+            reader=request.user,
+            lists_comments=lists_comments,
+        )
+        caches["local"].set(key, frame)
+    return frame
 
 
 def _page_context(listing, form=None, preview=None) -> dict:

@@ -740,8 +740,9 @@ def test_made_up_positions_lead_to_pages_at_comments_ids(client, board_with_gaps
         position = response.request["QUERY_STRING"].partition("=")[2]
         assert position in ids | {"", "0"}
         cached.add(position)
-    # The response and its list for each page shown, nothing more.
-    assert len(local_keys()) == 2 * len(cached)
+    # The response, its list and the page around it (comments.frames) for
+    # each page shown, nothing more.
+    assert len(local_keys()) == 3 * len(cached)
 
 
 def test_made_up_positions_fill_no_shared_cache(client, board_with_gaps, shared_cache):

@@ -4,7 +4,7 @@ filled in for each (comments.frames)."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
@@ -78,6 +78,7 @@ def test_the_filled_frame_is_the_page_the_template_renders_for_the_reader(
         page_request(rf, UserFactory(username="whoever")),
         "comments/comment_list.html",
         context,
+        lists_comments=True,
     )
     request = page_request(rf, user)
     items = listing.html_for(user, request)
@@ -154,3 +155,51 @@ def test_the_frame_refuses_to_show_one_readers_details_to_all():
     template = Template("{{ user.email }}")
     with pytest.raises(ImproperlyConfigured, match="email"):
         template.render(Context({"user": FrameReader(pk="marker")}))
+
+
+@pytest.mark.parametrize("logged_in", [True, False], ids=["logged-in", "anonymous"])
+def test_an_empty_board_says_so_on_a_filled_page(client, bob, logged_in):
+    if logged_in:
+        client.force_login(bob)
+    for _ in range(2):  # rendered, then filled in
+        response = client.get(LIST_URL)
+        assertContains(response, "No comments yet.")
+        if logged_in:
+            assertContains(response, "Be the first to post one.")
+
+
+def test_an_anonymous_page_is_rendered_once_for_every_version(client, board, bob):
+    client.get(LIST_URL)
+    CommentFactory(content="One more", commenter=bob)
+    response = client.get(LIST_URL)
+    assertContains(response, "One more")
+    # The same position and pagers: only the list is new.
+    assert "comments/comment_list.html" not in [t.name for t in response.templates]
+
+
+def test_the_anonymous_filled_frame_is_the_page_the_template_renders(rf, board):
+    listing = Listing.of(Comment.objects.page())
+    context = {
+        "older_url": listing.older_url,
+        "newer_url": listing.newer_url,
+        "form": CommentForm(),
+        "form_id": COMMENT_FORM_ID,
+        "preview": None,
+    }
+    request = page_request(rf, AnonymousUser())
+    items = listing.html_for(request.user, request)
+    frame = Frame.render(
+        request,
+        "comments/comment_list.html",
+        context,
+        reader=request.user,
+        lists_comments=True,
+    )
+    rendered = render(
+        request,
+        "comments/comment_list.html",
+        {**context, "comment_items": mark_safe(items)},
+    ).content.decode()
+    assert frame.for_reader(request, caching.board_version(), items) == rendered
+    # No form on it: no CSRF token made, no cookie set.
+    assert "CSRF_COOKIE" not in request.META
