@@ -49,6 +49,17 @@ def without_tokens(html: str) -> str:
     return TOKEN.sub('name="csrfmiddlewaretoken" value="…"', html)
 
 
+def page_context(listing):
+    """What the view gives the page around the list (comments.views)."""
+    return {
+        "older_url": listing.older_url,
+        "newer_url": listing.newer_url,
+        "form": CommentForm(),
+        "form_id": COMMENT_FORM_ID,
+        "preview": None,
+    }
+
+
 def staff_member():
     staff = UserFactory(username="staff", is_staff=True)
     staff.user_permissions.add(
@@ -67,13 +78,7 @@ def test_the_filled_frame_is_the_page_the_template_renders_for_the_reader(
         "staff": staff_member,
     }[who]()
     listing = Listing.of(Comment.objects.page())
-    context = {
-        "older_url": listing.older_url,
-        "newer_url": listing.newer_url,
-        "form": CommentForm(),
-        "form_id": COMMENT_FORM_ID,
-        "preview": None,
-    }
+    context = page_context(listing)
     frame = Frame.render(
         page_request(rf, UserFactory(username="whoever")),
         "comments/comment_list.html",
@@ -179,13 +184,7 @@ def test_an_anonymous_page_is_rendered_once_for_every_version(client, board, bob
 
 def test_the_anonymous_filled_frame_is_the_page_the_template_renders(rf, board):
     listing = Listing.of(Comment.objects.page())
-    context = {
-        "older_url": listing.older_url,
-        "newer_url": listing.newer_url,
-        "form": CommentForm(),
-        "form_id": COMMENT_FORM_ID,
-        "preview": None,
-    }
+    context = page_context(listing)
     request = page_request(rf, AnonymousUser())
     items = listing.html_for(request.user, request)
     frame = Frame.render(
