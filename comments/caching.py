@@ -91,16 +91,22 @@ def board_version() -> str:
 
 
 def _read_version() -> str | None:
-    # Read on every page view, so in plain SQL: building the same ORM query
-    # each time cost more than running it.
+    return _read_row("version", [VERSION_PK])
+
+
+def _read_row(column, params, where=""):
+    # The version is read on every page view, so in plain SQL: building
+    # the same ORM query each time cost more than running it.
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT {version} FROM {table} WHERE {pk} = %s".format(
-                version=connection.ops.quote_name("version"),
-                table=connection.ops.quote_name(BoardVersion._meta.db_table),
-                pk=connection.ops.quote_name(BoardVersion._meta.pk.column),
+            "SELECT {column} FROM {table} WHERE {pk} = %s{where}".format(
+                column=quote(column),
+                table=quote(BoardVersion._meta.db_table),
+                pk=quote(BoardVersion._meta.pk.column),
+                where=where.format(version=quote("version")),
             ),
-            [VERSION_PK],
+            params,
         )
         row = cursor.fetchone()
     return None if row is None else row[0]
@@ -123,20 +129,25 @@ def bump_board_version() -> str:
         current = _read_version()
         if current is None:
             return _create_version(version)
-        front_page = _front_page()
-        if BoardVersion.objects.filter(pk=VERSION_PK, version=current).update(
-            version=version, front_page=front_page
+        listing = _front_listing()
+        if not BoardVersion.objects.filter(pk=VERSION_PK, version=current).update(
+            version=version, front_page=_pickled(listing)
         ):
-            return version
-        BoardVersion.objects.filter(pk=VERSION_PK).update(
-            version=version, front_page=None
-        )
-        BoardVersion.objects.filter(pk=VERSION_PK).update(front_page=_front_page())
+            BoardVersion.objects.filter(pk=VERSION_PK).update(
+                version=version, front_page=None
+            )
+            listing = _front_listing()
+            BoardVersion.objects.filter(pk=VERSION_PK).update(
+                front_page=_pickled(listing)
+            )
+        # This process has it already, once it is the version.
+        key = page_key(version, "list", None, None)
+        transaction.on_commit(lambda: set_page(key, listing))
     return version
 
 
-def _front_page() -> bytes:
-    return pickle.dumps((get_script_prefix(), _front_listing()))
+def _pickled(listing) -> bytes:
+    return pickle.dumps((get_script_prefix(), listing))
 
 
 def _front_listing():
@@ -149,11 +160,7 @@ def front_listing(version: str):
     """The front page's list, as the change that made VERSION rendered it
     (bump_board_version()); None if that is not VERSION any more, or it
     was rendered under another address prefix (SCRIPT_NAME)."""
-    row = (
-        BoardVersion.objects.filter(pk=VERSION_PK, version=version)
-        .values_list("front_page", flat=True)
-        .first()
-    )
+    row = _read_row("front_page", [VERSION_PK, version], " AND {version} = %s")
     if row is None:
         return None
     prefix, listing = pickle.loads(row)

@@ -940,3 +940,13 @@ def test_two_changes_at_once_each_render_the_other(bob, monkeypatch):
     stored = stored_front_page()
     contents = "".join(stored.pieces)
     assert "first" in contents and "second" in contents
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_process_that_makes_a_version_keeps_its_front_pages_list(bob):
+    # Not inside a test's own transaction: it is kept once committed.
+    bump_board_version()
+    CommentFactory(content="Kept here", commenter=bob)
+    kept = caches["local"].get(page_key(board_version(), "list", None, None))
+    assert kept is not None
+    assert "Kept here" in "".join(kept.pieces)

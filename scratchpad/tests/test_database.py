@@ -62,26 +62,60 @@ def test_a_connection_idle_for_longer_is_pinged_first(pings, monkeypatch):
     assert pings == ["default", "default"]
 
 
+def kill(connection_id):
+    """Has the server drop the connection, as a restart or a KILL would."""
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"KILL {connection_id}")
+    finally:
+        other.close()
+
+
 def test_a_connection_the_server_dropped_while_idle_is_replaced(monkeypatch):
     monkeypatch.setattr(base, "ANSWERED_RECENTLY_SECONDS", 0)
     request()
     dropped = connection_id()
-    with connections.create_connection("default").cursor() as other:
-        other.execute(f"KILL {dropped}")
+    kill(dropped)
     # No error: the ping failed, and the query ran on a new connection.
     request()
     assert connection_id() != dropped
 
 
-def test_a_connection_lost_during_a_request_is_replaced_after_it(pings):
+def test_a_read_on_a_connection_dropped_a_moment_ago_runs_on_a_new_one(pings):
     request()
-    lost = connection_id()
-    with connections.create_connection("default").cursor() as other:
-        other.execute(f"KILL {lost}")
+    dropped = connection_id()
+    kill(dropped)
+    # Not pinged: the read finds the connection gone, and runs again.
+    request(["SELECT 1", "SELECT 2"])
+    assert pings == []
+    assert connection_id() != dropped
+
+
+def test_a_write_on_a_connection_dropped_a_moment_ago_is_not_run_twice(pings):
+    request()
+    dropped = connection_id()
+    kill(dropped)
     with pytest.raises(OperationalError):
-        request()
-    # The end of the failed request, which Django's handler always reaches.
+        request(["SET @written = 1"])
+    # The end of the failed request, which Django's handler always reaches:
+    # the connection pinged, found gone, and closed.
     connection.close_if_unusable_or_obsolete()
     assert pings == ["default"]
+    request()
+    assert connection_id() != dropped
+
+
+def test_a_connection_lost_after_its_first_query_is_replaced_after_the_request():
+    request()
+    lost = connection_id()
+    connection.close_if_unusable_or_obsolete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        kill(lost)
+        # Only a request's first query runs again.
+        with pytest.raises(OperationalError):
+            cursor.execute("SELECT 2")
+    connection.close_if_unusable_or_obsolete()
     request()
     assert connection_id() != lost
