@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.core import checks
 
-from .checks import check_mysql_utf8mb4
+from .checks import check_mysql_isolation_level, check_mysql_utf8mb4
 
 
 class CommentsConfig(AppConfig):
@@ -12,3 +12,4 @@ class CommentsConfig(AppConfig):
         from . import caching  # noqa: F401 (connects the signal receivers)
 
         checks.register(check_mysql_utf8mb4, checks.Tags.database)
+        checks.register(check_mysql_isolation_level)

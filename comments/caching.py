@@ -7,7 +7,11 @@ What is cached. An anonymous reader's whole response, content and headers,
 at each of the site's own addresses of the front page
 (comments.middleware.CachedPageMiddleware); for everyone else, the list of
 comments of a page rendered once for every reader, cut where each reader's
-own links go (comments.listing.Listing).
+own links go (comments.listing.Listing), inside the page around it, also
+rendered once and cut where each reader's own parts go
+(comments.frames.Frame). Each comment's HTML is kept by everything it shows
+(comments.listing.comment_html), so a list rendered again after a change
+renders only the comments the change touched.
 
 How it stays right: a version of the board. Every change a page could show
 (a comment posted, edited or deleted, a user renamed or deleted, an import)
@@ -68,6 +72,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import get_script_prefix
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .models import BoardVersion, Comment
 
@@ -112,7 +117,7 @@ def _read_row(column, params, where=""):
     return None if row is None else row[0]
 
 
-def bump_board_version() -> str:
+def bump_board_version(render=True) -> str:
     """Make every cached page out of date, and return the new version: call
     after anything they show changes, in the same transaction as the change.
 
@@ -123,12 +128,22 @@ def bump_board_version() -> str:
     holds them all (MySQL's transactions read what is committed; SQLite's
     writers take turns anyway). Otherwise it is rendered again once the row
     is written and locked until this change commits: a change that comes
-    meanwhile waits for it, and its own list holds this one."""
+    meanwhile waits for it, and its own list holds this one.
+
+    Without RENDER (a comment deleted, which a queryset's delete() does for
+    each of its comments in one transaction), the list is rendered once the
+    change is committed, unless another version came meanwhile."""
     version = new_version()
     with transaction.atomic():
         current = _read_version()
         if current is None:
             return _create_version(version)
+        if not render:
+            BoardVersion.objects.filter(pk=VERSION_PK).update(
+                version=version, front_page=None
+            )
+            transaction.on_commit(functools.partial(_render_front_page, version))
+            return version
         listing = _front_listing()
         if not BoardVersion.objects.filter(pk=VERSION_PK, version=current).update(
             version=version, front_page=_pickled(listing)
@@ -146,8 +161,29 @@ def bump_board_version() -> str:
     return version
 
 
+def _render_front_page(version: str) -> None:
+    """The front page's list for VERSION, once its change is committed,
+    unless another version came since (whose change renders its own)."""
+    if _read_version() != version:
+        return
+    listing = _front_listing()
+    if BoardVersion.objects.filter(pk=VERSION_PK, version=version).update(
+        front_page=_pickled(listing)
+    ):
+        set_page(page_key(version, "list", None, None), listing)
+
+
 def _pickled(listing) -> bytes:
-    return pickle.dumps((get_script_prefix(), listing))
+    """The list as the version's row keeps it: pickled with what it must be
+    read under (the code's PAGES_FORMAT, the address prefix), and signed
+    with the SECRET_KEY, so that the database alone cannot make a web
+    process unpickle anything else."""
+    data = pickle.dumps((PAGES_FORMAT, get_script_prefix(), listing))
+    return _signature(data) + data
+
+
+def _signature(data: bytes) -> bytes:
+    return salted_hmac("comments.caching.front_page", data, algorithm="sha256").digest()
 
 
 def _front_listing():
@@ -163,8 +199,18 @@ def front_listing(version: str):
     row = _read_row("front_page", [VERSION_PK, version], " AND {version} = %s")
     if row is None:
         return None
-    prefix, listing = pickle.loads(row)
-    return listing if prefix == get_script_prefix() else None
+    row = bytes(row)
+    signature, data = row[:SIGNATURE_SIZE], row[SIGNATURE_SIZE:]
+    if not constant_time_compare(signature, _signature(data)):
+        # Written under another SECRET_KEY, or not by the site.
+        return None
+    pages_format, prefix, listing = pickle.loads(data)
+    if pages_format != PAGES_FORMAT or prefix != get_script_prefix():
+        return None
+    return listing
+
+
+SIGNATURE_SIZE = 32  # SHA-256's
 
 
 def _create_version(version: str) -> str:
@@ -264,9 +310,15 @@ def _pause_shared_cache(error: Exception) -> None:
 
 
 @receiver(post_save, sender=Comment, dispatch_uid="comments.caching.comment_saved")
+def comment_saved(sender, raw, **kwargs):
+    # A fixture's rows (loaddata) come many in one transaction.
+    bump_board_version(render=not raw)
+
+
 @receiver(post_delete, sender=Comment, dispatch_uid="comments.caching.comment_deleted")
-def comment_changed(sender, **kwargs):
-    bump_board_version()
+def comment_deleted(sender, **kwargs):
+    # A queryset's delete() sends this for each of its comments.
+    bump_board_version(render=False)
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="comments.caching.user")

@@ -61,3 +61,37 @@ def check_mysql_utf8mb4(app_configs=None, databases=None, **kwargs):
                 for (table,) in cursor.fetchall()
             )
     return errors
+
+
+def check_mysql_isolation_level(app_configs=None, **kwargs):
+    """
+    Refuse a MySQL database set to an isolation level other than Django's
+    default, READ COMMITTED.
+
+    A change renders the front page's list in its own transaction
+    (comments.caching.bump_board_version), again after another change that
+    committed meanwhile: under REPEATABLE READ that second rendering would
+    read the transaction's first snapshot, without the other change.
+    """
+    errors = []
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "mysql":
+            continue
+        level = connection.settings_dict.get("OPTIONS", {}).get(
+            "isolation_level", "read committed"
+        )
+        if level != "read committed":
+            errors.append(
+                Error(
+                    f"The database's isolation level is {level!r}: the cached "
+                    "front page could miss a comment.",
+                    hint=(
+                        "Leave isolation_level out of DATABASE_URL's options "
+                        "(Django's default is 'read committed')."
+                    ),
+                    obj=f"DATABASES[{alias!r}]",
+                    id="comments.E003",
+                )
+            )
+    return errors

@@ -36,20 +36,30 @@ COMMENT_ITEMS = "comment_items"
 PART = "part:"
 
 
-class FrameReader:
+class Withheld:
+    """What a frame may not show of one reader (their user, their request):
+    reading any attribute of it is an error."""
+
+    def __init__(self, what):
+        self._what = what
+
+    def __getattr__(self, name):
+        raise ImproperlyConfigured(
+            "A page rendered once for every reader shows the reader's "
+            f"{self._what}.{name}: show it in a template of its own, with "
+            "{% reader_part %}."
+        )
+
+
+class FrameReader(Withheld):
     """The user while a frame renders: logged in, with a marker for an id."""
 
     is_authenticated = True
     is_anonymous = False
 
     def __init__(self, pk):
+        super().__init__("user")
         self.pk = pk
-
-    def __getattr__(self, name):
-        raise ImproperlyConfigured(
-            f"A page rendered once for every reader shows the reader's {name!r}: "
-            "show it in a template of its own, with {% reader_part %}."
-        )
 
 
 @dataclass
@@ -83,7 +93,14 @@ class Frame:
         }
         if reader is None:
             reader = FrameReader(pk=marker(READER_PK))
-            context.update({"user": reader, "perms": reader, MARKERS: marker})
+            context.update(
+                {
+                    "user": reader,
+                    "perms": reader,
+                    "request": Withheld("request"),
+                    MARKERS: marker,
+                }
+            )
         else:
             context["user"] = reader
         html = render_to_string(template_name, context, request)

@@ -135,7 +135,8 @@ def comment_html(comment, own_hidden_text=False) -> str:
 def _comment_html_key(comment, own_hidden_text) -> str:
     # Everything comments/comment.html shows of the comment, its author,
     # the comment it answers and its replies; and the address prefix of its
-    # links. A name: whoever it is, the avatar and the link follow from it.
+    # links. Of a person, their name (the avatar follows from it), and of
+    # its author whether they are active (a link to their page, or not).
     def name(user):
         return None if user is None else user.get_username()
 
@@ -152,6 +153,7 @@ def _comment_html_key(comment, own_hidden_text) -> str:
         comment.hidden,
         comment.is_reply,
         name(comment.commenter),
+        comment.commenter is not None and comment.commenter.is_active,
         None if parent is None else (parent.pk, name(parent.commenter)),
         [(reply.pk, name(reply.commenter)) for reply in comment.replies.all()],
     )

@@ -23,6 +23,8 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 
+from comments.listing import ANY_PK
+
 from .models import HAS_REPORTED_SESSION_KEY, ModeratedComment, Report
 
 REPORTED = '<span class="comment-reported">You reported this</span>'
@@ -32,7 +34,6 @@ REPORTED = '<span class="comment-reported">You reported this</span>'
 # even reverse() called, for each comment of a page cost a logged-in
 # reader's page several times all its other work.
 LINK = '<a href="{}" class="comment-action">{}</a>'
-ANY_PK = 9876543210123
 
 
 def moderation_links(request, user, listing) -> dict | None:

@@ -4,6 +4,7 @@ than the last change: each test fills the cache first, changes something the
 page shows, and reads the page again.
 """
 
+import contextlib
 import datetime
 import io
 import shutil
@@ -950,3 +951,51 @@ def test_the_process_that_makes_a_version_keeps_its_front_pages_list(bob):
     kept = caches["local"].get(page_key(board_version(), "list", None, None))
     assert kept is not None
     assert "Kept here" in "".join(kept.pieces)
+
+
+def test_a_front_page_written_by_other_code_or_under_another_key_is_not_read(
+    bob, settings
+):
+    CommentFactory(content="Signed", commenter=bob)
+    version = board_version()
+    assert caching.front_listing(version) is not None
+    # A change of the code's shape of what is cached.
+    with mock_pages_format(caching.PAGES_FORMAT + 1):
+        assert caching.front_listing(version) is None
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-" * 2
+    assert caching.front_listing(version) is None
+    # Not signed by the site at all: never unpickled.
+    row = caching.BoardVersion.objects.get()
+    row.front_page = b"\0" * 32 + b"cos\nsystem\n(S'echo no'\ntR."
+    row.save()
+    settings.SECRET_KEY = "test-only-secret-key-not-for-production"
+    assert caching.front_listing(version) is None
+
+
+@contextlib.contextmanager
+def mock_pages_format(value):
+    previous = caching.PAGES_FORMAT
+    caching.PAGES_FORMAT = value
+    try:
+        yield
+    finally:
+        caching.PAGES_FORMAT = previous
+
+
+def test_a_deleted_comment_leaves_the_list_to_be_rendered_after_the_commit(
+    client, bob, django_capture_on_commit_callbacks, monkeypatch
+):
+    comments = [CommentFactory(content=f"Gone {n}", commenter=bob) for n in range(3)]
+    rendered = []
+    render = caching._front_listing
+    monkeypatch.setattr(
+        caching, "_front_listing", lambda: rendered.append(1) or render()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        Comment.objects.filter(pk__in=[c.pk for c in comments]).delete()
+    # The queryset's delete() replaced the version for each comment; the
+    # list was rendered once, for the last.
+    assert len(rendered) == 1
+    stored = caching.front_listing(board_version())
+    assert stored is not None and stored.comments == []
+    assertContains(client.get(LIST_URL), "No comments yet.")

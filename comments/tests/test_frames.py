@@ -17,7 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from accounts.tests.factories import UserFactory
 from comments import caching
 from comments.forms import CommentForm
-from comments.frames import Frame, FrameReader
+from comments.frames import Frame, FrameReader, Withheld
 from comments.listing import Listing
 from comments.models import Comment
 from comments.views import COMMENT_FORM_ID
@@ -156,10 +156,15 @@ def test_a_page_with_a_message_is_rendered_for_its_reader(client, board, bob):
     assert list(response.context["messages"])
 
 
-def test_the_frame_refuses_to_show_one_readers_details_to_all():
-    template = Template("{{ user.email }}")
-    with pytest.raises(ImproperlyConfigured, match="email"):
-        template.render(Context({"user": FrameReader(pk="marker")}))
+@pytest.mark.parametrize(
+    "shown", ["{{ user.email }}", "{{ request.user.username }}", "{{ perms.comments }}"]
+)
+def test_the_frame_refuses_to_show_one_readers_details_to_all(rf, bob, shown):
+    template = Template(shown)
+    context = Context({"user": FrameReader(pk="marker"), "perms": FrameReader(pk="")})
+    context["request"] = Withheld("request")
+    with pytest.raises(ImproperlyConfigured, match="shows the reader.s"):
+        template.render(context)
 
 
 @pytest.mark.parametrize("logged_in", [True, False], ids=["logged-in", "anonymous"])

@@ -131,3 +131,12 @@ def test_what_a_comment_shows_of_others_renders_it_again(bob, comment_renders):
     # The answer's author, and the question's list of replies.
     assert "from caroline" in listing.readers_html
     assert sorted(set(comment_renders)) == ["Answer", "Question"]
+
+
+def test_a_commenter_made_inactive_loses_the_link_to_their_page(bob):
+    CommentFactory(content="Bob here", commenter=bob)
+    user_page = reverse("comments:user", args=["bob"])
+    assert user_page in Listing.of(Comment.objects.page()).readers_html
+    type(bob).objects.filter(pk=bob.pk).update(is_active=False)
+    # The same name and text: the comment is rendered again all the same.
+    assert user_page not in Listing.of(Comment.objects.page()).readers_html

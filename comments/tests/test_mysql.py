@@ -16,6 +16,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertRedirects
 
 from accounts.tests.factories import UserFactory
+from comments.checks import check_mysql_isolation_level
 from comments.models import Comment
 from scratchpad.tests.processes import Browser, database_url, manage, production_environ
 
@@ -233,3 +234,18 @@ def _test_connection_id():
     with connection.cursor() as cursor:
         cursor.execute("SELECT CONNECTION_ID()")
         return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("level", ["repeatable read", None])
+def test_an_isolation_level_other_than_read_committed_is_refused(level):
+    assert check_mysql_isolation_level() == []
+    database = connections[DEFAULT_DB_ALIAS]
+    options = database.settings_dict.setdefault("OPTIONS", {})
+    previous = options.copy()
+    options["isolation_level"] = level
+    try:
+        (error,) = check_mysql_isolation_level()
+    finally:
+        options.clear()
+        options.update(previous)
+    assert error.id == "comments.E003"
