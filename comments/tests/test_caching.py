@@ -4,7 +4,6 @@ than the last change: each test fills the cache first, changes something the
 page shows, and reads the page again.
 """
 
-import contextlib
 import datetime
 import io
 import shutil
@@ -954,13 +953,14 @@ def test_the_process_that_makes_a_version_keeps_its_front_pages_list(bob):
 
 
 def test_a_front_page_written_by_other_code_or_under_another_key_is_not_read(
-    bob, settings
+    bob, settings, monkeypatch
 ):
     CommentFactory(content="Signed", commenter=bob)
     version = board_version()
     assert caching.front_listing(version) is not None
     # A change of the code's shape of what is cached.
-    with mock_pages_format(caching.PAGES_FORMAT + 1):
+    with monkeypatch.context() as patched:
+        patched.setattr(caching, "PAGES_FORMAT", caching.PAGES_FORMAT + 1)
         assert caching.front_listing(version) is None
     settings.SECRET_KEY = "another-secret-key-for-this-test-only-" * 2
     assert caching.front_listing(version) is None
@@ -970,16 +970,6 @@ def test_a_front_page_written_by_other_code_or_under_another_key_is_not_read(
     row.save()
     settings.SECRET_KEY = "test-only-secret-key-not-for-production"
     assert caching.front_listing(version) is None
-
-
-@contextlib.contextmanager
-def mock_pages_format(value):
-    previous = caching.PAGES_FORMAT
-    caching.PAGES_FORMAT = value
-    try:
-        yield
-    finally:
-        caching.PAGES_FORMAT = previous
 
 
 def test_a_deleted_comment_leaves_the_list_to_be_rendered_after_the_commit(
