@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -260,6 +261,23 @@ def timed_get(browser, url):
     return response, time.monotonic() - started
 
 
+# How long every thread of a process may take to stop after SIGSTOP.
+FREEZE_SECONDS = 10
+
+
+def all_threads_stopped(pid: int) -> bool:
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            # "tid (comm) state ...": the command may hold spaces and
+            # parentheses, the state follows the last ")".
+            state = stat.read_text().rpartition(")")[2].split()[0]
+        except FileNotFoundError:  # The thread ended meanwhile.
+            continue
+        if state != "T":
+            return False
+    return True
+
+
 @pytest.fixture
 def frozen(own_mariadb):
     """Freezes the test's own mariadbd, as a server that hangs: connections
@@ -267,8 +285,16 @@ def frozen(own_mariadb):
     paused = []
 
     def freeze():
-        os.kill(own_mariadb.process.pid, signal.SIGSTOP)
-        paused.append(own_mariadb.process.pid)
+        pid = own_mariadb.process.pid
+        os.kill(pid, signal.SIGSTOP)
+        paused.append(pid)
+        # The kernel stops a process's threads one by one, as each is next
+        # scheduled: on a busy machine one may still answer a query for a
+        # while after the signal is sent.
+        deadline = time.monotonic() + FREEZE_SECONDS
+        while not all_threads_stopped(pid):
+            assert time.monotonic() < deadline, "mariadbd did not stop"
+            time.sleep(0.01)
 
     yield freeze
     for pid in paused:
