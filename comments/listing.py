@@ -155,7 +155,7 @@ def _comment_html_key(comment, own_hidden_text) -> str:
         name(comment.commenter),
         comment.commenter is not None and comment.commenter.is_active,
         None if parent is None else (parent.pk, name(parent.commenter)),
-        [(reply.pk, name(reply.commenter)) for reply in comment.replies.all()],
+        [(reply.pk, name(reply.commenter)) for reply in comment.shown_replies()],
     )
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     return f"comments:comment{caching.PAGES_FORMAT}:{digest}"

@@ -173,3 +173,14 @@ def test_reply_page_of_a_logged_in_reader_costs_a_fixed_number_of_queries(
     # The session, the user and the comment with its author.
     with django_assert_max_num_queries(3):
         bob_client.get(reply_url(carols_comment))
+
+
+def test_a_comment_shown_on_its_own_lists_its_replies_too(client, carols_comment):
+    # The delete page shows the comment as the board does, read without the
+    # listing's query that brings the replies along.
+    reply = CommentFactory(parent=carols_comment, commenter=UserFactory(username="dan"))
+    client.force_login(carols_comment.commenter)
+    response = client.get(reverse("comments:delete", args=[carols_comment.pk]))
+    assertContains(
+        response, f'1 reply: <a href="{reply.get_absolute_url()}">from dan</a>'
+    )
