@@ -109,17 +109,13 @@ def _page_frame(request, version, listing, before, after) -> Frame:
     for every anonymous one (the list and their parts to fill in)."""
     lists_comments = bool(listing.comments)
     if request.user.is_authenticated:
-        key = caching.page_key(version, "frame", before, after)
-        frame = caching.get_page(key)
-        if frame is None:
-            frame = Frame.render(
-                request,
-                "comments/comment_list.html",
-                _page_context(listing),
-                lists_comments=lists_comments,
-            )
-            caching.set_page(key, frame)
-        return frame
+        return _frame(
+            request,
+            caching.page_key(version, "frame", before, after),
+            "comments/comment_list.html",
+            _page_context(listing),
+            lists_comments,
+        )
     # An anonymous reader's page but for the list shows nothing a change
     # on the board changes, only its position and its pagers' links: kept
     # in this process's memory from one version to the next.
@@ -142,6 +138,22 @@ def _page_frame(request, version, listing, before, after) -> Frame:
             lists_comments=lists_comments,
         )
         caches["local"].set(key, frame)
+    return frame
+
+
+def _frame(request, key, template_name, context, lists_comments) -> Frame:
+    """TEMPLATE_NAME's page for every logged-in reader, or for every
+    anonymous one (comments.frames), kept under KEY."""
+    frame = caching.get_page(key)
+    if frame is None:
+        frame = Frame.render(
+            request,
+            template_name,
+            context,
+            reader=None if request.user.is_authenticated else request.user,
+            lists_comments=lists_comments,
+        )
+        caching.set_page(key, frame)
     return frame
 
 
@@ -310,7 +322,8 @@ def user_comments(request, username):
         )
     before = position.cleaned_data["before"]
     # Cached under the board's version, as the front page's list is.
-    key = caching.page_key(caching.board_version(), "user", person.pk, before)
+    version = caching.board_version()
+    key = caching.page_key(version, "user", person.pk, before)
     cached = caching.get_page(key)
     if cached is None:
         url = reverse("comments:user", args=[person.get_username()])
@@ -320,17 +333,27 @@ def user_comments(request, username):
         cached = (Listing.of(page), person.comments.count())
         caching.set_page(key, cached)
     listing, total = cached
-    return render(
-        request,
-        "comments/user_comments.html",
-        {
-            "person": person,
-            "total": total,
-            "comment_items": mark_safe(listing.html_for(request.user, request)),
-            "older_url": listing.older_url,
-            "newer_url": listing.newer_url,
-        },
+    context = {
+        "person": person,
+        "total": total,
+        "older_url": listing.older_url,
+        "newer_url": listing.newer_url,
+    }
+    comment_items = listing.html_for(request.user, request)
+    if messages.get_messages(request):
+        return render(
+            request,
+            "comments/user_comments.html",
+            {**context, "comment_items": mark_safe(comment_items)},
+        )
+    # Rendered once for every reader, logged in or not (comments.frames).
+    key = caching.page_key(
+        version, "user-frame", person.pk, before, request.user.is_authenticated
     )
+    frame = _frame(
+        request, key, "comments/user_comments.html", context, bool(listing.comments)
+    )
+    return HttpResponse(frame.for_reader(request, version, comment_items))
 
 
 def _preview(form):

@@ -207,3 +207,53 @@ def test_the_anonymous_filled_frame_is_the_page_the_template_renders(rf, board):
     assert frame.for_reader(request, caching.board_version(), items) == rendered
     # No form on it: no CSRF token made, no cookie set.
     assert "CSRF_COOKIE" not in request.META
+
+
+@pytest.mark.parametrize("who", ["anonymous", "bob", "dan"])
+def test_a_persons_page_filled_in_is_the_page_the_template_renders(
+    client, rf, board, bob, who
+):
+    # A first reader has the frame rendered, then each reader gets it filled.
+    carol = type(bob).objects.get(username="carol")
+    url = reverse("comments:user", args=["carol"])
+    client.force_login(UserFactory(username="whoever"))
+    client.get(url)
+    client.logout()
+    client.get(url)
+    user = {
+        "anonymous": AnonymousUser,
+        "bob": lambda: bob,
+        "dan": lambda: UserFactory(username="dan<&>"),
+    }[who]()
+    if user.is_authenticated:
+        client.force_login(user)
+    response = client.get(url)
+    assert "comments/user_comments.html" not in [t.name for t in response.templates]
+    request = page_request(rf, user)
+    request.path = url
+    listing = Listing.of(carol.comments.newest_first(url))
+    rendered = render(
+        request,
+        "comments/user_comments.html",
+        {
+            "person": carol,
+            "total": 1,
+            "older_url": None,
+            "newer_url": None,
+            "comment_items": mark_safe(listing.html_for(user, request)),
+        },
+    ).content.decode()
+    assert without_tokens(response.content.decode()) == without_tokens(rendered)
+
+
+@pytest.mark.parametrize("logged_in", [True, False], ids=["logged-in", "anonymous"])
+def test_a_person_without_comments_has_a_filled_page_that_says_so(
+    client, bob, logged_in
+):
+    if logged_in:
+        client.force_login(bob)
+    url = reverse("comments:user", args=["bob"])
+    for _ in range(2):  # rendered, then filled in
+        response = client.get(url)
+        assertContains(response, "0 comments since joining")
+        assertContains(response, "No comments yet.")
