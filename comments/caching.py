@@ -4,7 +4,7 @@ what happens when part of it fails. The one place this design is explained;
 the settings, the middleware, the models and the README point here.
 
 What is cached. An anonymous reader's whole response, content and headers,
-at each of the site's own addresses of the front page
+at each of the site's own addresses of the front page and of people's pages
 (comments.middleware.CachedPageMiddleware); for everyone else, the list of
 comments of a page rendered once for every reader, cut where each reader's
 own links go (comments.listing.Listing), inside the page around it, also
@@ -32,11 +32,12 @@ first, and cost the readers a quarter of their throughput at five posts a
 second. A change pays it once.
 
 What replaces the version: saving or deleting a comment, saving a user
-under a new name, or deleting one (the receivers below), and every bulk
+under a new name or deactivated, or deleting one (the receivers below), a
+ban (moderation.admin), and every bulk
 write of the comments' queryset, update(), bulk_create(), bulk_update()
 and delete() among them (comments.models.CommentQuerySet). What does not:
-a change made outside Django (a SQL console), and users renamed by a
-queryset's update() (the User model is Django's, and so is its queryset).
+a change made outside Django (a SQL console), and users renamed or
+deactivated by a queryset's update() (the User model is Django's, and so is its queryset).
 After those, ``manage.py refresh_pages`` replaces it; without it they show
 once the pages kept expire (the cache's TIMEOUT, five minutes by default,
 up to twice that with a shared cache, whose pages each process keeps again).
@@ -59,6 +60,7 @@ changes with the shape of anything cached.
 """
 
 import functools
+import hashlib
 import logging
 import pickle
 import secrets
@@ -241,6 +243,17 @@ def page_key(version: str, *parts) -> str:
     )
 
 
+def response_key(version: str, path: str, query: str) -> str:
+    """The key of an anonymous reader's whole response at PATH?QUERY
+    (comments.middleware): the address by its digest, since a made-up
+    person's name has any length and any character (memcached takes
+    neither spaces nor keys over 250 characters)."""
+    address = f"{path}?{query}".encode(errors="surrogatepass")
+    return page_key(
+        version, "page", hashlib.blake2b(address, digest_size=16).hexdigest()
+    )
+
+
 # How long a process leaves the shared level alone after it failed.
 SHARED_CACHE_PAUSE_SECONDS = 30
 
@@ -324,10 +337,13 @@ def comment_deleted(sender, **kwargs):
 @receiver(post_save, sender=get_user_model(), dispatch_uid="comments.caching.user")
 def user_saved(sender, instance, created, update_fields, **kwargs):
     # A new user has no comments yet, and a login (last_login) or a new
-    # password changes nothing on the pages; any other save may rename.
+    # password changes nothing on the pages; any other save may rename or
+    # deactivate (their page goes, their name links nowhere).
     if created:
         return
-    if update_fields is not None and sender.USERNAME_FIELD not in update_fields:
+    if update_fields is not None and not (
+        {sender.USERNAME_FIELD, "is_active"} & set(update_fields)
+    ):
         return
     bump_board_version()
 

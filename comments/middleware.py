@@ -18,7 +18,8 @@ CACHED_QUERY = re.compile(r"(?:(?:before|after)=(?:0|[1-9]\d{0,18}))?")
 
 
 class CachedPageMiddleware:
-    """Serves the comment pages to anonymous readers whole from the cache.
+    """Serves the comment pages, the front page's and people's, to anonymous
+    readers whole from the cache.
 
     A reader who sends neither a session cookie nor a messages cookie is
     anonymous with no message waiting: every such reader gets the same page
@@ -44,11 +45,8 @@ class CachedPageMiddleware:
         request.get_host()
         # Kept for the view, should the page have to be rendered.
         request.board_version = caching.board_version()
-        key = caching.page_key(
-            request.board_version,
-            "page",
-            request.path,
-            request.META.get("QUERY_STRING", ""),
+        key = caching.response_key(
+            request.board_version, request.path, request.META.get("QUERY_STRING", "")
         )
         cached = caching.get_page(key)
         if cached is not None:
@@ -61,19 +59,27 @@ class CachedPageMiddleware:
 
     @staticmethod
     def is_cacheable(request) -> bool:
-        return (
-            request.method == "GET"
-            and request.path
-            == list_path(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
-            and CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is not None
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and CookieStorage.cookie_name not in request.COOKIES
+        if (
+            request.method != "GET"
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or CookieStorage.cookie_name in request.COOKIES
+            or CACHED_QUERY.fullmatch(request.META.get("QUERY_STRING", "")) is None
+        ):
+            return False
+        front, people = cached_paths(
+            get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF
         )
+        # A person's page is cached under the name as the view answers it:
+        # another spelling of the name is redirected, an unknown one is not
+        # found, and only a page (200) is cached.
+        return request.path == front or request.path.startswith(people)
 
 
 @functools.lru_cache(maxsize=16)
-def list_path(script_prefix, urlconf, root_urlconf) -> str:
-    """The front page's path under the addresses the site has now (the
-    arguments: all reverse() depends on), reversed once rather than for
-    every request, where it was a tenth of a page from the cache."""
-    return reverse("comments:list")
+def cached_paths(script_prefix, urlconf, root_urlconf) -> tuple[str, str]:
+    """The front page's path, and what the paths of people's pages start
+    with, under the addresses the site has now (the arguments: all
+    reverse() depends on), reversed once rather than for every request,
+    where it was a tenth of a page from the cache."""
+    person = reverse("comments:user", args=["-"])
+    return reverse("comments:list"), person.removesuffix("-/")

@@ -72,7 +72,7 @@ def _comment_page(request, before, after, form=None, preview=None):
     # The comments come from the cache, rendered once for every reader (an
     # anonymous reader's whole page comes from the cache before this view
     # runs: comments.middleware).
-    version = getattr(request, "board_version", None) or caching.board_version()
+    version = _board_version(request)
     list_key = caching.page_key(version, "list", before, after)
     listing = caching.get_page(list_key)
     if listing is None and before is None and after is None:
@@ -102,6 +102,12 @@ def _comment_page(request, before, after, form=None, preview=None):
             "comment_items": mark_safe(comment_items),
         },
     )
+
+
+def _board_version(request) -> str:
+    # An anonymous reader's page that was not in the cache: the cache's
+    # middleware read the version already.
+    return getattr(request, "board_version", None) or caching.board_version()
 
 
 def _page_frame(request, version, listing, before, after) -> Frame:
@@ -322,7 +328,7 @@ def user_comments(request, username):
         )
     before = position.cleaned_data["before"]
     # Cached under the board's version, as the front page's list is.
-    version = caching.board_version()
+    version = _board_version(request)
     key = caching.page_key(version, "user", person.pk, before)
     cached = caching.get_page(key)
     if cached is None:

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.utils import dateformat, timezone
 
 from accounts.admin import UserAdmin
+from comments.caching import bump_board_version
 
 from .bans import end_sessions
 from .models import ModeratedComment, Report
@@ -219,6 +220,9 @@ class BanningUserAdmin(UserAdmin):
             queryset.model.objects.filter(pk__in=[u.pk for u in users]).update(
                 is_active=False
             )
+            # Their pages are gone and their names link nowhere, comments
+            # or not.
+            bump_board_version()
             for user in users:
                 hidden = ModeratedComment.objects.filter(commenter=user).hide(
                     request.user, f"Hid the comment: {user.get_username()} was banned."

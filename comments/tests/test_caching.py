@@ -27,7 +27,13 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.tests.factories import UserFactory
 from comments import caching
-from comments.caching import board_version, bump_board_version, get_page, page_key
+from comments.caching import (
+    board_version,
+    bump_board_version,
+    get_page,
+    page_key,
+    response_key,
+)
 from comments.listing import Listing, reader
 from comments.locmem import SizedLocMemCache
 from comments.models import Comment
@@ -359,7 +365,7 @@ def test_cached_page_still_refuses_a_host_not_allowed(cached_page):
 )
 def test_pages_are_cached_only_at_the_sites_own_addresses(client, comment, query):
     client.get(f"{LIST_URL}?{query}")
-    assert get_page(page_key(board_version(), "page", LIST_URL, query)) is None
+    assert get_page(response_key(board_version(), LIST_URL, query)) is None
 
 
 @pytest.fixture
@@ -377,7 +383,7 @@ def test_pages_are_cached_on_a_site_served_under_a_prefix(
 ):
     response = client.get("/", SCRIPT_NAME=served_under_a_prefix)
     assertContains(response, 'href="/board/login/"')
-    content, _ = get_page(page_key(board_version(), "page", "/board/", ""))
+    content, _ = get_page(response_key(board_version(), "/board/", ""))
     assert content == response.content
 
 
@@ -385,13 +391,13 @@ def test_the_front_pages_path_is_kept_for_each_prefix(client, comment):
     # The path is reversed once for each prefix (comments.middleware), not
     # once for all: under /board/ the front page is /board/, not /.
     client.get(LIST_URL)
-    assert get_page(page_key(board_version(), "page", "/", "")) is not None
+    assert get_page(response_key(board_version(), "/", "")) is not None
     previous = get_script_prefix()
     set_script_prefix("/board/")
     try:
         client.get("/", SCRIPT_NAME="/board")
         # Under the prefix's own keys (comments.caching.page_key).
-        assert get_page(page_key(board_version(), "page", "/board/", "")) is not None
+        assert get_page(response_key(board_version(), "/board/", "")) is not None
     finally:
         set_script_prefix(previous)
 
@@ -420,7 +426,7 @@ def test_pages_are_served_from_a_file_cache(client, comment, settings, tmp_path)
     # As a process that has not seen the page yet: the file cache has it.
     caches["local"].clear()
     assertContains(client.get(LIST_URL), "What bob said first")
-    assert caches["default"].get(page_key(board_version(), "page", LIST_URL, ""))
+    assert caches["default"].get(response_key(board_version(), LIST_URL, ""))
 
 
 @pytest.fixture(
@@ -615,7 +621,7 @@ def test_a_page_another_process_cached_is_read_from_the_shared_cache(
     # As a process that has not seen the page yet.
     caches["local"].clear()
     assertContains(client.get(LIST_URL), "What bob said first")
-    assert shared_cache.get(page_key(board_version(), "page", LIST_URL, "")) is not None
+    assert shared_cache.get(response_key(board_version(), LIST_URL, "")) is not None
 
 
 def test_a_post_shows_at_once_with_a_shared_cache(client, bob, comment, shared_cache):
@@ -770,7 +776,7 @@ def test_local_cache_keeps_under_its_size_in_bytes(client, settings):
         assert stored_bytes(caches["local"]) <= max_bytes
     # The most recent pages are kept, up to the bound.
     assert len(local_keys()) >= 2
-    latest = page_key(board_version(), "page", LIST_URL, f"before={comment.pk}")
+    latest = response_key(board_version(), LIST_URL, f"before={comment.pk}")
     assert caches["local"].get(latest) is not None
 
 

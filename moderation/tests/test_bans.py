@@ -162,3 +162,12 @@ def test_staff_without_the_hide_permission_get_no_ban_action(client, troll):
     assertNotContains(client.get(USERS_URL), "Ban and hide all their comments")
     ban(client, troll)
     assert User.objects.get(pk=troll.pk).is_active
+
+
+def test_a_banned_users_page_is_gone_at_once_comments_or_not(troll, staff_client):
+    # An anonymous reader's copy of the page, kept whole (comments.middleware).
+    anonymous = Client()
+    url = reverse("comments:user", args=["troll"])
+    assertContains(anonymous.get(url), "0 comments since joining")
+    ban(staff_client, troll)
+    assert anonymous.get(url).status_code == 404
