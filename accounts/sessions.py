@@ -11,6 +11,10 @@ session joins the user's row. The authentication middleware
 is being read, and the backend (accounts.backends.ModelBackend) then takes
 the user it brought instead of reading the row again.
 
+Another app may have a value of its own read in the same round trip
+(read_along()): the comments' cache reads the board's version this way,
+which a logged-in page needs anyway.
+
 Nothing is kept between requests, and every check stays Django's own: the
 session is read from the database at each request, so a logout (its row
 deleted) or a password change (the session's hash no longer the user's,
@@ -22,6 +26,7 @@ Django's is; the user's row is the one read in this request.
 import contextlib
 import contextvars
 import dataclasses
+from collections.abc import Callable
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DBStore
@@ -30,6 +35,26 @@ from django.utils import timezone
 
 # The session whose user is being found (accounts.middleware.get_user).
 _reading = contextvars.ContextVar("accounts.sessions.reading", default=None)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadAlong:
+    # SQL of a scalar subquery, and its parameters, for a connection.
+    subquery: Callable
+    # Called with its value when a session is read; not when none is found.
+    receive: Callable
+
+
+_read_along: dict[str, ReadAlong] = {}
+
+
+def read_along(name: str, subquery, receive) -> None:
+    """Has every session's read bring a value of another app's, in the
+    same round trip: SUBQUERY(connection) gives the SQL of a scalar
+    subquery and its parameters (None: not on that database's
+    connection); RECEIVE(value) is called with its value each time a
+    session is read. Call it from AppConfig.ready()."""
+    _read_along[name] = ReadAlong(subquery, receive)
 
 
 class SessionStore(DBStore):
@@ -64,6 +89,7 @@ class SessionStore(DBStore):
             cursor.execute(
                 query.sql,
                 [
+                    *query.along_params,
                     self.session_key,
                     connection.ops.adapt_datetimefield_value(timezone.now()),
                 ],
@@ -72,7 +98,10 @@ class SessionStore(DBStore):
         if row is None:
             self._session_key = None
             return None
-        session_data, *user_values = query.convert(row, connection)
+        along = len(query.along)
+        for read, value in zip(query.along, row[len(row) - along :], strict=True):
+            read.receive(value)
+        session_data, *user_values = query.convert(row[: len(row) - along], connection)
         if user_values[query.user_pk_index] is not None:
             self.loaded_user = query.user_model.from_db(
                 connection.alias, query.user_attnames, user_values
@@ -91,6 +120,9 @@ class SessionQuery:
     # (index, converters, column) for each value the database gives in
     # another type than the field's (a MySQL boolean, a naive time).
     converters: list
+    # The values read along (read_along()), last in the row, in this order.
+    along: list
+    along_params: list
 
     def convert(self, row, connection) -> list:
         values = list(row)
@@ -108,7 +140,8 @@ def session_query(connection, model) -> SessionQuery:
     expire_date > %s, selecting the session's data and every column of its
     user's row, made once per database connection's settings: with the
     converters the ORM applies to each column."""
-    key = (connection.alias, connection.vendor, model, get_user_model())
+    along = list(_read_along.values())
+    key = (connection.alias, connection.vendor, model, get_user_model(), *along)
     if key not in _session_queries:
         User = get_user_model()
         quote = connection.ops.quote_name
@@ -117,15 +150,21 @@ def session_query(connection, model) -> SessionQuery:
         user_fields = User._meta.concrete_fields
         columns = [session_data] + [f.get_col(users_table) for f in user_fields]
         user_pk = User._meta.pk
+        selected = [
+            f"{quote(column.alias)}.{quote(column.target.column)}" for column in columns
+        ]
+        reads, along_params = [], []
+        for read in along:
+            if (subquery := read.subquery(connection)) is not None:
+                selected.append(f"({subquery[0]})")
+                along_params.extend(subquery[1])
+                reads.append(read)
         sql = (
             "SELECT {columns} FROM {sessions} LEFT OUTER JOIN {users} "
             "ON {users}.{user_pk} = {sessions}.{user_id} "
             "WHERE {sessions}.{session_key} = %s AND {sessions}.{expire_date} > %s"
         ).format(
-            columns=", ".join(
-                f"{quote(column.alias)}.{quote(column.target.column)}"
-                for column in columns
-            ),
+            columns=", ".join(selected),
             sessions=quote(sessions_table),
             users=quote(users_table),
             user_pk=quote(user_pk.column),
@@ -146,6 +185,8 @@ def session_query(connection, model) -> SessionQuery:
             user_attnames=[field.attname for field in user_fields],
             user_pk_index=user_fields.index(user_pk),
             converters=converters,
+            along=reads,
+            along_params=along_params,
         )
     return _session_queries[key]
 

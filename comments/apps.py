@@ -9,7 +9,14 @@ class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self):
-        from . import caching  # noqa: F401 (connects the signal receivers)
+        from accounts import sessions
+
+        from . import caching  # (also connects the signal receivers)
+
+        # A logged-in page's version comes with its session, in one query.
+        sessions.read_along(
+            "comments.board_version", caching.version_subquery, caching.saw_version
+        )
 
         checks.register(check_mysql_utf8mb4, checks.Tags.database)
         checks.register(check_mysql_isolation_level)

@@ -18,7 +18,9 @@ How it stays right: a version of the board. Every change a page could show
 stores a new random version in one database row, in the change's own
 transaction, and every cached page is looked up under the version read from
 the database for that request: one row read by its primary key, much less
-than a page's own queries. A page cached before a change is never read
+than a page's own queries, and for a logged-in reader no query of its own,
+read with the session (accounts.sessions.read_along). A request that makes
+a change reads it again. A page cached before a change is never read
 again, whatever the cache and however many workers and servers: nothing
 has to be told to forget anything.
 
@@ -59,18 +61,20 @@ A shared cache outlives a deploy: PAGES_FORMAT is part of every key, and
 changes with the shape of anything cached.
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
 import pickle
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.signals import setting_changed
-from django.db import IntegrityError, connection, transaction
+from django.core.signals import request_finished, request_started, setting_changed
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import get_script_prefix
@@ -91,10 +95,50 @@ def new_version() -> str:
 
 def board_version() -> str:
     """The version the pages are cached under now."""
-    version = _read_version()
+    seen = _seen.get()
+    version = (seen and seen.version) or _read_version()
     if version is None:
         return _create_version(new_version())
     return version
+
+
+@dataclass
+class _Seen:
+    """The version the request's session brought (read_along() of
+    accounts.sessions): a logged-in page's version, without a round trip
+    of its own."""
+
+    version: str | None = None
+
+
+# A _Seen while a request runs, None otherwise: a process that reads a
+# session outside a request (a management command, the worker) keeps no
+# version that would go stale.
+_seen = contextvars.ContextVar("comments.caching.seen", default=None)
+
+
+def version_subquery(connection):
+    """The SQL that reads the version, for the session's query."""
+    # On the database the version is written to and read from
+    # (_read_row()): the default one.
+    if connection.alias != DEFAULT_DB_ALIAS:
+        return None
+    return _row_sql(connection, "version"), [VERSION_PK]
+
+
+def saw_version(version: str | None) -> None:
+    if (seen := _seen.get()) is not None:
+        seen.version = version
+
+
+@receiver(request_started, dispatch_uid="comments.caching.request_started")
+def watch_request_version(**kwargs):
+    _seen.set(_Seen())
+
+
+@receiver(request_finished, dispatch_uid="comments.caching.request_finished")
+def forget_request_version(**kwargs):
+    _seen.set(None)
 
 
 def _read_version() -> str | None:
@@ -102,21 +146,22 @@ def _read_version() -> str | None:
 
 
 def _read_row(column, params, where=""):
+    with connection.cursor() as cursor:
+        cursor.execute(_row_sql(connection, column, where), params)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def _row_sql(connection, column, where="") -> str:
     # The version is read on every page view, so in plain SQL: building
     # the same ORM query each time cost more than running it.
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT {column} FROM {table} WHERE {pk} = %s{where}".format(
-                column=quote(column),
-                table=quote(BoardVersion._meta.db_table),
-                pk=quote(BoardVersion._meta.pk.column),
-                where=where.format(version=quote("version")),
-            ),
-            params,
-        )
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+    return "SELECT {column} FROM {table} WHERE {pk} = %s{where}".format(
+        column=quote(column),
+        table=quote(BoardVersion._meta.db_table),
+        pk=quote(BoardVersion._meta.pk.column),
+        where=where.format(version=quote("version")),
+    )
 
 
 def bump_board_version(render=True) -> str:
@@ -136,6 +181,8 @@ def bump_board_version(render=True) -> str:
     each of its comments in one transaction), the list is rendered once the
     change is committed, unless another version came meanwhile."""
     version = new_version()
+    # This request's change: the version its session brought is gone.
+    saw_version(None)
     with transaction.atomic():
         current = _read_version()
         if current is None:

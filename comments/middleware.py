@@ -17,6 +17,9 @@ from . import caching
 CACHED_QUERY = re.compile(r"(?:(?:before|after)=(?:0|[1-9]\d{0,18}))?")
 
 
+CACHED_VIEWS = {"comments:list", "comments:user"}
+
+
 class CachedPageMiddleware:
     """Serves the comment pages, the front page's and people's, to anonymous
     readers whole from the cache.
@@ -53,7 +56,13 @@ class CachedPageMiddleware:
             content, headers = cached
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies:
+        if (
+            response.status_code == 200
+            and not response.cookies
+            # Only the pages of comments: not whatever else may answer under
+            # the path of people's pages one day.
+            and getattr(request.resolver_match, "view_name", None) in CACHED_VIEWS
+        ):
             caching.set_page(key, (response.content, dict(response.headers)))
         return response
 

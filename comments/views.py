@@ -105,9 +105,14 @@ def _comment_page(request, before, after, form=None, preview=None):
 
 
 def _board_version(request) -> str:
-    # An anonymous reader's page that was not in the cache: the cache's
-    # middleware read the version already.
-    return getattr(request, "board_version", None) or caching.board_version()
+    """The version the request's pages are read under, read before anything
+    they show: for an anonymous reader whose page was not in the cache, the
+    one the cache's middleware read; for any other, the one their session
+    brings along (accounts.sessions.read_along)."""
+    if (version := getattr(request, "board_version", None)) is None:
+        request.user.is_authenticated  # noqa: B018 (reads the session)
+        version = caching.board_version()
+    return version
 
 
 def _page_frame(request, version, listing, before, after) -> Frame:
@@ -306,6 +311,9 @@ def user_comments(request, username):
     """A person's page: their comments, newest first, 50 a page, found by
     position (?before=<id>, the oldest comment of the page before), as the
     front page's are (CommentQuerySet.page says why)."""
+    # Before the person: what is read after it is at least as new as the
+    # version it is cached under.
+    version = _board_version(request)
     User = get_user_model()
     person = get_object_or_404(
         User, **{User.USERNAME_FIELD: username, "is_active": True}
@@ -328,8 +336,8 @@ def user_comments(request, username):
         )
     before = position.cleaned_data["before"]
     # Cached under the board's version, as the front page's list is.
-    version = _board_version(request)
-    key = caching.page_key(version, "user", person.pk, before)
+    name = person.get_username()
+    key = caching.page_key(version, "user", person.pk, name, before)
     cached = caching.get_page(key)
     if cached is None:
         url = reverse("comments:user", args=[person.get_username()])
@@ -354,7 +362,7 @@ def user_comments(request, username):
         )
     # Rendered once for every reader, logged in or not (comments.frames).
     key = caching.page_key(
-        version, "user-frame", person.pk, before, request.user.is_authenticated
+        version, "user-frame", person.pk, name, before, request.user.is_authenticated
     )
     frame = _frame(
         request, key, "comments/user_comments.html", context, bool(listing.comments)

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import sessions
 from accounts.models import Session
 from accounts.sessions import SessionStore
 
@@ -38,12 +39,40 @@ def test_a_logged_in_page_reads_the_session_and_its_user_in_one_query(
 ):
     client = logged_in_client(UserFactory())
     client.get(LIST_URL)
-    # The session with its user, then the cached pages' version.
-    with django_assert_num_queries(2) as queries:
+    # The session with its user and the cached pages' version
+    # (comments.caching, read along).
+    with django_assert_num_queries(1) as queries:
         response = client.get(LIST_URL)
     assert response.wsgi_request.user.is_authenticated
     session_query = queries.captured_queries[0]["sql"]
     assert "accounts_session" in session_query and "auth_user" in session_query
+    assert "comments_boardversion" in session_query
+
+
+def test_a_value_read_along_is_received_each_time_a_session_is_read(monkeypatch):
+    received = []
+    monkeypatch.setattr(sessions, "_read_along", dict(sessions._read_along))
+    sessions.read_along(
+        "tests.answer", lambda connection: ("SELECT %s", [42]), received.append
+    )
+    client = logged_in_client(UserFactory())
+    key = client.session.session_key
+    received.clear()
+    store = SessionStore(key)
+    assert store[SESSION_KEY]
+    assert received == [42]
+    # No session found, nothing received.
+    assert not SessionStore("x" * 32).load()
+    assert received == [42]
+
+
+def test_a_read_along_not_for_the_sessions_database_is_left_out(monkeypatch):
+    monkeypatch.setattr(sessions, "_read_along", dict(sessions._read_along))
+    sessions.read_along(
+        "tests.elsewhere", lambda connection: None, lambda value: pytest.fail()
+    )
+    client = logged_in_client(UserFactory())
+    assert SessionStore(client.session.session_key)[SESSION_KEY]
 
 
 def test_the_session_row_names_who_logged_in():

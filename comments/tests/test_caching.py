@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 from django.db.models.signals import post_save
+from django.test import Client
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils.functional import LazyObject, SimpleLazyObject
 from pytest_django.asserts import assertContains, assertNotContains
@@ -36,7 +37,7 @@ from comments.caching import (
 )
 from comments.listing import Listing, reader
 from comments.locmem import SizedLocMemCache
-from comments.models import Comment
+from comments.models import BoardVersion, Comment
 
 from .factories import CommentFactory
 
@@ -242,9 +243,9 @@ def test_logged_in_reader_gets_the_cached_list_in_their_own_page(
     cached_page, comment, django_assert_num_queries
 ):
     cached_page.force_login(UserFactory(username="carol"))
-    # The session with its user, and the version: the list comes from the
-    # cache.
-    with django_assert_num_queries(2):
+    # The session with its user and the version, in one query: the list
+    # comes from the cache.
+    with django_assert_num_queries(1):
         response = cached_page.get(LIST_URL)
     assertContains(response, "What bob said first")
     assertContains(response, "csrfmiddlewaretoken")
@@ -276,9 +277,9 @@ def test_own_comments_get_their_links_on_the_cached_list(
     carols = CommentFactory(content="Carol here", commenter=UserFactory())
     cached_page.get(LIST_URL)
     cached_page.force_login(bob)
-    # The session with its user, and the version: the comments are not read
-    # again.
-    with django_assert_num_queries(2):
+    # The session with its user and the version, in one query: the
+    # comments are not read again.
+    with django_assert_num_queries(1):
         response = cached_page.get(LIST_URL)
     assertContains(response, f'href="{edit_url(comment)}"', count=1)
     assertContains(response, f'href="{delete_url(comment)}"', count=1)
@@ -316,7 +317,8 @@ def test_edit_link_goes_when_the_window_closes_though_the_list_is_cached(
     cached_page.force_login(bob)
     assertContains(cached_page.get(LIST_URL), edit_url(comment))
     settings.COMMENTS_EDIT_WINDOW = datetime.timedelta(0)
-    with django_assert_num_queries(2):
+    # The session, its user and the version: the list is the one kept.
+    with django_assert_num_queries(1):
         response = cached_page.get(LIST_URL)
     assertNotContains(response, edit_url(comment))
     assertContains(response, delete_url(comment))
@@ -995,3 +997,41 @@ def test_a_deleted_comment_leaves_the_list_to_be_rendered_after_the_commit(
     stored = caching.front_listing(board_version())
     assert stored is not None and stored.comments == []
     assertContains(client.get(LIST_URL), "No comments yet.")
+
+
+def test_a_request_that_changes_the_board_reads_the_version_again():
+    # The version its session brought is the one before its change.
+    caching.watch_request_version()
+    try:
+        caching.saw_version(board_version())
+        version = bump_board_version()
+        assert board_version() == version
+    finally:
+        caching.forget_request_version()
+
+
+def test_a_version_seen_outside_a_request_is_not_kept():
+    # A session read by a command or the worker: the next change would
+    # leave its version behind.
+    caching.forget_request_version()
+    caching.saw_version("read-by-a-command")
+    assert board_version() != "read-by-a-command"
+
+
+def test_a_version_seen_goes_with_its_request(client, bob, comment):
+    client.force_login(bob)
+    client.get(LIST_URL)
+    # After the request, nothing kept: a session read now (a command's)
+    # leaves no version behind.
+    caching.saw_version("seen-after-the-request")
+    assert board_version() != "seen-after-the-request"
+
+
+def test_each_request_reads_its_own_version(client, bob, comment):
+    reader = Client()
+    reader.force_login(bob)
+    reader.get(LIST_URL)
+    # Another process's change, then a request with no session to read.
+    BoardVersion.objects.update(version="from-another-process")
+    response = client.get(LIST_URL)
+    assert response.wsgi_request.board_version == "from-another-process"

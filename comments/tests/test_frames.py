@@ -4,6 +4,7 @@ filled in for each (comments.frames)."""
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.exceptions import ImproperlyConfigured
@@ -227,6 +228,10 @@ def test_a_persons_page_filled_in_is_the_page_the_template_renders(
     }[who]()
     if user.is_authenticated:
         client.force_login(user)
+    else:
+        # With a session cookie (of no session): the page is filled in, not
+        # taken whole from the cache (comments.middleware).
+        client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
     response = client.get(url)
     assert "comments/user_comments.html" not in [t.name for t in response.templates]
     request = page_request(rf, user)
@@ -252,6 +257,8 @@ def test_a_person_without_comments_has_a_filled_page_that_says_so(
 ):
     if logged_in:
         client.force_login(bob)
+    else:
+        client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
     url = reverse("comments:user", args=["bob"])
     for _ in range(2):  # rendered, then filled in
         response = client.get(url)
