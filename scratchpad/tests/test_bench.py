@@ -91,10 +91,11 @@ def test_the_smallest_bench_measures_every_page_posting_and_import(tmp_path):
         assert bad == "0", page
     assert pages["front, anonymous"][9] == "1"
     # Each page is probed under its own settings: the site's sessions bring
-    # the user in the session's query, Django's read it apart.
+    # the user and the board's version in the session's query, Django's
+    # read them apart.
     own_sessions = int(pages["front, logged in"][9])
     assert int(pages["front, logged in, with Django's own sessions"][9]) == (
-        own_sessions + 1
+        own_sessions + 2
     )
     rows = table_rows(text, "51")
     features = {row[1]: row for row in rows[6:11]}
