@@ -4,6 +4,7 @@ conftest.py."""
 import hashlib
 import io
 import logging
+import uuid
 
 import pytest
 from django.core.cache import caches
@@ -11,6 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from comments import caching
+from comments.tests.caches import use_redis
 from scratchpad.tests.processes import (
     PLAIN_HTTP,
     AppServer,
@@ -40,6 +43,21 @@ def _empty_cache():
     # pages' version was before the test.
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_not_paused(monkeypatch):
+    # A pause is for the whole process: one test's must not reach the next.
+    monkeypatch.setattr(caching, "_shared_cache_paused_until", 0.0)
+
+
+@pytest.fixture
+def shared_cache(settings, redis_server):
+    """The tests' own Redis as the shared cache, under a key prefix of this
+    test's own; emptied afterwards."""
+    use_redis(settings, redis_server.url(), KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+    yield caches["default"]
+    caches["default"].clear()
 
 
 @pytest.fixture

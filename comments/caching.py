@@ -315,11 +315,11 @@ _shared_cache_paused_until = 0.0
 # the shared level's own calls are inside the try.
 def get_page(key: str):
     page = caches["local"].get(key)
-    if page is None and (shared := _shared_cache()) is not None:
+    if page is None and (shared := shared_cache()) is not None:
         try:
             page = shared.get(key)
         except Exception as error:
-            _pause_shared_cache(error)
+            pause_shared_cache(error)
             return None
         if page is not None:
             caches["local"].set(key, page)
@@ -328,11 +328,11 @@ def get_page(key: str):
 
 def set_page(key: str, value) -> None:
     caches["local"].set(key, value)
-    if (shared := _shared_cache()) is not None:
+    if (shared := shared_cache()) is not None:
         try:
             shared.set(key, value)
         except Exception as error:
-            _pause_shared_cache(error)
+            pause_shared_cache(error)
 
 
 @functools.cache
@@ -349,20 +349,22 @@ def caches_changed(*, setting, **kwargs):
         _has_shared_level.cache_clear()
 
 
-def _shared_cache():
+def shared_cache():
     """The shared cache, when there is one and it has not failed in the last
-    SHARED_CACHE_PAUSE_SECONDS; None otherwise."""
+    SHARED_CACHE_PAUSE_SECONDS; None otherwise. Also for what else the
+    processes count together (search.limits), which calls
+    pause_shared_cache() on its errors, as the pages do."""
     if not _has_shared_level() or time.monotonic() < _shared_cache_paused_until:
         return None
     # This thread's own client, as Django keeps one per thread.
     return caches["default"]
 
 
-def _pause_shared_cache(error: Exception) -> None:
+def pause_shared_cache(error: Exception) -> None:
     global _shared_cache_paused_until
     _shared_cache_paused_until = time.monotonic() + SHARED_CACHE_PAUSE_SECONDS
     logger.warning(
-        "Page cache unavailable, rendering pages without it for %s s: %s: %s",
+        "Shared cache unavailable, working without it for %s s: %s: %s",
         SHARED_CACHE_PAUSE_SECONDS,
         type(error).__name__,
         error,

@@ -108,6 +108,14 @@ def _empty_cache():
     the root): the live server's process keeps its cache for the session."""
 
 
+@pytest.fixture(autouse=True)
+def _searches_unlimited(settings):
+    """The whole browser suite searches from one address into one cache
+    (above): a reader's limit (search.limits) would count every test's
+    searches together. The test of the limit sets its own."""
+    settings.SEARCH_RATE_LIMIT = ((1_000_000, 1),)
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API keeps an asyncio event loop running in this

@@ -102,3 +102,26 @@ def test_the_search_page_has_no_blocking_accessibility_problem(page, transaction
         if violation["impact"] in {"serious", "critical"}
     ]
     assert not blocking, report.generate_report()
+
+
+def test_searching_too_fast_says_when_to_try_again(
+    page, settings, log_in, transactional_db
+):
+    # The live server runs in this process and reads the settings per request.
+    settings.SEARCH_RATE_LIMIT = ((2, 60),)
+    CommentFactory(content="A walrus again")
+    # A user of this test's own: counted apart from the address, which the
+    # other tests' searches share.
+    log_in(page, UserFactory().username)
+    for _ in range(2):
+        search_from_navbar(page, "walrus")
+        expect(results(page)).to_have_count(1)
+    search_from_navbar(page, "walrus again")
+    expect(page.get_by_role("alert")).to_have_text(
+        re.compile(r"You are searching too fast\. Try again in \d+ seconds\.")
+    )
+    expect(page.get_by_role("region", name="Comments found")).to_have_count(0)
+    # What was typed is in the box, to send again later.
+    expect(page.get_by_label("Words to find")).to_have_value("walrus again")
+    report = Axe().run(page)
+    assert not report.response["violations"], report.generate_report()

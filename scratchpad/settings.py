@@ -351,6 +351,11 @@ COMMENTS_EDIT_RATE_LIMIT = rate_limit("COMMENTS_EDIT_RATE_LIMIT", "10/m,100/h")
 # Reports of comments each user may make (moderation/views.py): a reader
 # flags what they see, never a whole page in a minute.
 COMMENTS_REPORT_RATE_LIMIT = rate_limit("COMMENTS_REPORT_RATE_LIMIT", "5/m,30/h")
+# Searches each reader (a user, or an address) may run in any minute and any
+# hour (search/limits.py counts them); staff are not limited. A broad search
+# takes the database up to SEARCH_TIME_LIMIT: enough to look for a few things
+# and page through what is found, too few to keep the workers busy.
+SEARCH_RATE_LIMIT = rate_limit("SEARCH_RATE_LIMIT", "10/m,100/h")
 # A post of the same text by the same user within this time is a double
 # click or a resent form: it lands on the comment already stored.
 COMMENTS_DUPLICATE_WINDOW = timedelta(minutes=10)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from comments.models import Comment
 
-from . import backends
+from . import backends, limits
 from .forms import SearchForm
 from .highlight import highlight
 from .query import MAX_WORDS, MIN_WORD_LENGTH, parse
@@ -37,6 +37,9 @@ def search_url(**params) -> str:
 def search(request):
     """The comments that match the words typed, newest first, a page at a time.
 
+    At most SEARCH_RATE_LIMIT searches a reader (search.limits): over it,
+    the page says when to try again, with a 429 and Retry-After.
+
     Keyset paging, as the board's: ``before`` is the id of the last result
     shown, and a page is one query by the full-text index (and one for the results'
     replies, as the board's pages), with one row more
@@ -62,8 +65,12 @@ def search(request):
     query = parse(q)
     results = None
     too_broad = False
+    too_fast = None
     older_url = newest_url = None
-    if query:
+    wait = limits.search_wait(request) if query else 0
+    if wait:
+        too_fast = limits.TOO_FAST % {"seconds": wait}
+    elif query:
         per_page = settings.COMMENTS_PER_PAGE
         comments = backends.search(Comment.objects.visible(), query)
         if by:
@@ -83,7 +90,7 @@ def search(request):
             results = [Result(comment, query) for comment in rows[:per_page]]
             if len(rows) > per_page:
                 older_url = search_url(q=q, by=by, before=results[-1].pk)
-    return render(
+    response = render(
         request,
         "search/search.html",
         {
@@ -92,9 +99,14 @@ def search(request):
             "query": query,
             "results": results,
             "too_broad": too_broad,
+            "too_fast": too_fast,
             "older_url": older_url,
             "newest_url": newest_url,
             "min_word_length": MIN_WORD_LENGTH,
             "max_words": MAX_WORDS,
         },
+        status=429 if wait else 200,
     )
+    if wait:
+        response["Retry-After"] = str(wait)
+    return response

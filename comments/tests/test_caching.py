@@ -12,7 +12,6 @@ import threading
 import time
 import uuid
 
-import environ
 import pytest
 import redis
 from django.contrib.auth import get_user_model
@@ -39,6 +38,7 @@ from comments.listing import Listing, reader
 from comments.locmem import SizedLocMemCache
 from comments.models import BoardVersion, Comment
 
+from .caches import use_cache_url, use_redis
 from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -404,23 +404,6 @@ def test_the_front_pages_path_is_kept_for_each_prefix(client, comment):
         set_script_prefix(previous)
 
 
-def use_redis(settings, location, **options):
-    """Redis as the shared cache, as CACHE_URL=redis://... sets it."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": location,
-            **options,
-        },
-    }
-
-
-def use_cache_url(settings, url):
-    """The shared cache as CACHE_URL=url sets it."""
-    settings.CACHES = {**settings.CACHES, "default": environ.Env.cache_url_config(url)}
-
-
 def test_pages_are_served_from_a_file_cache(client, comment, settings, tmp_path):
     use_cache_url(settings, f"filecache://{tmp_path}")
     assertContains(client.get(LIST_URL), "What bob said first")
@@ -463,17 +446,11 @@ def test_pages_are_rendered_while_the_cache_is_unreachable(
     client, bob, comment, unreachable_cache, caplog
 ):
     assertContains(client.get(LIST_URL), "What bob said first")
-    assert "Page cache unavailable" in caplog.text
+    assert "Shared cache unavailable" in caplog.text
     client.force_login(bob)
     response = client.post(CREATE_URL, {"content": "Posted with no cache"}, follow=True)
     assertContains(response, "Posted with no cache")
     assertContains(response, "What bob said first")
-
-
-@pytest.fixture(autouse=True)
-def _shared_cache_not_paused(monkeypatch):
-    # A pause is for the whole process: one test's must not reach the next.
-    monkeypatch.setattr(caching, "_shared_cache_paused_until", 0.0)
 
 
 class SilentServer:
@@ -567,15 +544,6 @@ def test_the_shared_cache_is_tried_again_after_the_pause(
     assert response.status_code == 200
     assert len(hung_cache.connections) == 2
     assert TIMEOUT <= elapsed < 2 * TIMEOUT
-
-
-@pytest.fixture
-def shared_cache(settings, redis_server):
-    """The tests' own Redis as the shared cache, under a key prefix of this
-    test's own; emptied afterwards."""
-    use_redis(settings, redis_server.url(), KEY_PREFIX=f"test-{uuid.uuid4().hex}")
-    yield caches["default"]
-    caches["default"].clear()
 
 
 def test_the_shared_cache_is_a_redis_of_the_tests_own(shared_cache, redis_server):

@@ -77,16 +77,20 @@ class TestRateLimitSetting:
             "--verbosity=0",
             "--command",
             "from django.conf import settings; "
-            "print(settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_EDIT_RATE_LIMIT)",
+            "print(settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_EDIT_RATE_LIMIT, "
+            "settings.SEARCH_RATE_LIMIT)",
             environ=production_environ(
-                COMMENTS_RATE_LIMIT="2/m", COMMENTS_EDIT_RATE_LIMIT="3/h"
+                COMMENTS_RATE_LIMIT="2/m",
+                COMMENTS_EDIT_RATE_LIMIT="3/h",
+                SEARCH_RATE_LIMIT="4/s,40/d",
             ),
         )
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "((2, 60),) ((3, 3600),)"
+        assert result.stdout.strip() == "((2, 60),) ((3, 3600),) ((4, 1), (40, 86400))"
 
     @pytest.mark.parametrize(
-        "name", ["COMMENTS_RATE_LIMIT", "COMMENTS_EDIT_RATE_LIMIT"]
+        "name",
+        ["COMMENTS_RATE_LIMIT", "COMMENTS_EDIT_RATE_LIMIT", "SEARCH_RATE_LIMIT"],
     )
     def test_a_bad_limit_stops_the_start(self, name):
         result = manage("check", environ=production_environ(**{name: "5 a minute"}))

@@ -58,6 +58,7 @@ SITE_VARIABLES = frozenset(
         "EMAIL_URL",
         "HOST",
         "PORT",
+        "SEARCH_RATE_LIMIT",
         "SECRET_KEY",
         "SECURE_HSTS_INCLUDE_SUBDOMAINS",
         "SECURE_HSTS_PRELOAD",
