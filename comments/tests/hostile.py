@@ -162,6 +162,9 @@ MARKDOWN_ATTACKS = {
     "md-mention-in-code": "`@bob` and\n\n    @bob",
     "md-mention-flood": " ".join(["@bob"] * 819),
     "md-at-signs": "@" * 4096,
+    # A host of punycode labels that ends in no host: linkify-it's pattern
+    # had 2**labels ways to fail (comments.formatting.Linkify).
+    "md-punycode-labels": "xn--a." * 682 + "xn--",
 }
 # Script's scheme with a control character: the form refuses the text.
 CONTROL_ATTACKS = {

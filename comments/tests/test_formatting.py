@@ -1,16 +1,20 @@
 """The renderer (comments.formatting): each allowed element, each refusal,
 and the comment's format kept through every way a comment is written."""
 
+import random
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.template.defaultfilters import linebreaksbr
 from django.test import Client
 from django.urls import reverse
+from linkify_it import LinkifyIt
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments.formatting import REL, render_markdown, render_plain
+from comments.formatting import REL, Linkify, render_markdown, render_plain
 from comments.models import Comment
+from scratchpad.tests.processes import manage, production_environ
 
 from .factories import CommentFactory
 
@@ -102,6 +106,65 @@ def test_pathological_nesting_renders():
     for source in [">" * 4096, "[" * 4096, "*" * 2048 + "a" * 2048, "- " * 2048]:
         html = render_markdown(source)
         assert "<script" not in html
+
+
+def punycode_hosts(labels):
+    """Hosts of punycode labels that end in no host, which linkify-it's own
+    pattern takes 2**labels steps to give up on (comments.formatting.Linkify)."""
+    return ["xn--a." * labels + "xn--", "www." + "xn--b-c." * labels + "xn--"]
+
+
+def test_hosts_of_punycode_labels_render_at_once():
+    # In a process of its own, which a pattern that backtracks would hold for
+    # days, far past the timeout: a hang, not a duration, is what fails.
+    script = (
+        "from comments.formatting import render_markdown, render_plain\n"
+        f"for text in {punycode_hosts(40)!r}:\n"
+        "    render_markdown(text)\n"
+        "    render_plain(text)\n"
+        "print('done')\n"
+    )
+    result = manage(
+        "shell",
+        "--verbosity=0",
+        "--command",
+        script,
+        environ=production_environ(),
+        timeout=60,
+    )
+    assert result.stdout.strip() == "done", result.stderr
+
+
+def as_found(linkify, text):
+    return [(m.index, m.last_index, m.url) for m in linkify.match(text) or []]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see xn--80ak6aa92e.com now",
+        "http://xn--80ak6aa92e.xn--p1ai/path?q=1",
+        "www.xn--a-.com and xn--a-b.example.org",
+        "xn---.com, xn--a-.xn--b.net.",
+        "mail a@xn--b.com or x@xn--c-.xn--d.org",
+        "http://a.b.xn--e.org/x (www.xn--f.com)",
+        "foo.xn--a.com www.google.com xn--ab-cd.xn--p1ai",
+        *punycode_hosts(8),
+    ],
+)
+def test_bare_urls_are_found_as_linkify_it_finds_them(text):
+    assert as_found(Linkify(), text) == as_found(LinkifyIt(), text)
+
+
+def test_random_text_links_as_linkify_it_links_it():
+    pieces = ["xn--", "a", "é", "1", ".", "-", "_", "www.", "http://", "@", "/"]
+    pieces += ["|", " ", ":", "<", ">", "(", ")", "com", "org", "xn--p1ai"]
+    ours, theirs = Linkify(), LinkifyIt()
+    randomness = random.Random(20261201)
+    for _ in range(2000):
+        count = randomness.randint(1, 12)
+        text = "".join(randomness.choice(pieces) for _ in range(count))
+        assert as_found(ours, text) == as_found(theirs, text), text
 
 
 def test_plain_text_is_escaped_with_line_breaks_and_links():
