@@ -4,6 +4,7 @@ conftest.py."""
 import hashlib
 import io
 import logging
+import types
 import uuid
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from comments import caching
+from comments import caching, limits
 from comments.tests.caches import use_redis
 from scratchpad.tests.processes import (
     PLAIN_HTTP,
@@ -58,6 +59,19 @@ def shared_cache(settings, redis_server):
     use_redis(settings, redis_server.url(), KEY_PREFIX=f"test-{uuid.uuid4().hex}")
     yield caches["default"]
     caches["default"].clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The clock of the limits counted in the cache (comments.limits), 15 s
+    into a minute and an hour; clock(seconds) moves it on."""
+    now = [1_800_000_015.0]
+    monkeypatch.setattr(limits, "time", types.SimpleNamespace(time=lambda: now[0]))
+
+    def move(seconds):
+        now[0] += seconds
+
+    return move
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""How fast one user may post and edit, and posts sent twice.
+"""How fast one user may post, edit and preview, and posts sent twice.
 
 The counts are the database's own rows: a user's comments with ``posted`` in
 the last minute or hour, and their ``CommentEdit`` rows for edits. Every app
@@ -13,19 +13,36 @@ user's row (``SELECT ... FOR UPDATE``), so one user's posts and edits take
 their turn, while other users' do not wait. SQLite has no row locks: its
 transactions take the database's write lock as they begin (BEGIN IMMEDIATE,
 settings.py), so every post there takes its turn.
+
+Previews leave no row to count, and a row written for each would add a
+write to each: they are counted in the cache (count_in_cache(), which
+search.limits also uses for searches), one counter for each user and
+window of time, in fixed windows (a minute's starts on the minute), added
+to atomically (incr) and expiring with their window. With a shared cache
+(CACHE_URL=redis://...), every process and server counts together;
+otherwise, and while the shared cache is failing (comments.caching), each
+process counts on its own, so one may act that many times with each
+worker. A preview renders the text as a post does, up to a second or so
+for the worst 4,096 characters (comments.formatting): without a limit, a
+few users could keep every worker rendering.
 """
 
+import contextlib
 import math
+import time
 from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.utils import timezone
 
+from . import caching
 from .models import Comment, CommentEdit
 
 TOO_FAST = "You are posting too fast. Try again in %(seconds)d seconds."
+PREVIEWING_TOO_FAST = "You are previewing too fast. Try again in %(seconds)d seconds."
 
 
 def lock_user(user) -> None:
@@ -36,11 +53,11 @@ def lock_user(user) -> None:
     list(get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk"))
 
 
-def refuse(form, wait: int) -> None:
+def refuse(form, wait: int, message: str = TOO_FAST) -> None:
     """Puts the refusal on the form's text field, which keeps the text."""
     form.add_error(
         "content",
-        forms.ValidationError(TOO_FAST, code="too_fast", params={"seconds": wait}),
+        forms.ValidationError(message, code="too_fast", params={"seconds": wait}),
     )
     # The field keeps the focus, as for any refused post (views.focus_first_error).
     form.fields["content"].widget.attrs["autofocus"] = True
@@ -125,3 +142,60 @@ def record_edit(user) -> None:
         editor=user, edited__lte=now - timedelta(seconds=longest)
     ).delete()
     CommentEdit.objects.create(editor=user, edited=now)
+
+
+def preview_wait(user) -> int:
+    """Counts a preview by the user and returns 0; or, over
+    COMMENTS_PREVIEW_RATE_LIMIT, counts nothing and returns the seconds to
+    wait. Staff are not limited."""
+    if user.is_staff:
+        return 0
+    return count_in_cache(
+        "preview", f"user:{user.pk}", settings.COMMENTS_PREVIEW_RATE_LIMIT
+    )
+
+
+def count_in_cache(action: str, who: str, limits) -> int:
+    """Counts one more ``action`` by ``who`` (a part of a cache key) under
+    limits (a setting such as COMMENTS_PREVIEW_RATE_LIMIT) and returns 0; or,
+    when one more would pass them, counts nothing and returns the whole
+    seconds until every window it fills is over."""
+    now = time.time()
+    windows = []
+    for count, seconds in limits:
+        start = now // seconds * seconds
+        key = f"limit:{action}:{who}:{seconds}:{start:.0f}"
+        windows.append((key, count, start + seconds - now))
+    if (shared := caching.shared_cache()) is not None:
+        try:
+            return _count(shared, windows)
+        except Exception as error:
+            # Any backend's error, as for the pages (comments.caching).
+            caching.pause_shared_cache(error)
+    return _count(caches["local"], windows)
+
+
+def _count(cache, windows) -> int:
+    """Adds one to each window's counter; if that passes one's count, takes
+    them all back and returns the seconds until the last of those is over."""
+    counted = []
+    wait = 0
+    for key, count, left in windows:
+        # Kept a second past its window, so that no clock's rounding lets
+        # it expire before it is over.
+        timeout = math.ceil(left) + 1
+        cache.add(key, 0, timeout)
+        try:
+            value = cache.incr(key)
+        except ValueError:
+            # Evicted between the two calls.
+            cache.set(key, value := 1, timeout)
+        counted.append(key)
+        if value > count:
+            wait = max(wait, math.ceil(left))
+    if wait:
+        for key in counted:
+            # Evicted meanwhile: nothing to take back.
+            with contextlib.suppress(ValueError):
+                cache.decr(key)
+    return wait

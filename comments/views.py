@@ -227,7 +227,9 @@ def comment_create(request):
     form = CommentForm(request.POST)
     if PREVIEW in request.POST:
         # The page again, the comment shown above the box, nothing stored.
-        return _comment_page(request, None, None, form, preview=_preview(form))
+        preview, wait = _preview(request, form)
+        response = _comment_page(request, None, None, form, preview=preview)
+        return _too_fast(response, wait) if wait else response
     if not form.is_valid():
         focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
@@ -283,7 +285,10 @@ def comment_reply(request, pk):
     if request.method == "POST":
         form = CommentForm(request.POST)
         if PREVIEW in request.POST:
-            context["preview"] = _preview(form)
+            context["preview"], wait = _preview(request, form)
+            if wait:
+                status = 429
+                context["retry_after"] = wait
         elif form.is_valid():
             comment, wait = _store(request, form, parent)
             if not wait:
@@ -370,11 +375,17 @@ def user_comments(request, username):
     return HttpResponse(frame.for_reader(request, version, comment_items))
 
 
-def _preview(form):
+def _preview(request, form):
+    """The form's text as it would show; or None, with the form's errors
+    saying why: a text refused, or previews too fast (then also the seconds
+    to wait, for the 429)."""
+    if wait := limits.preview_wait(request.user):
+        limits.refuse(form, wait, limits.PREVIEWING_TOO_FAST)
+        return None, wait
     html = form.preview_html()
     if html is None:
         focus_first_error(form)
-    return html
+    return html, 0
 
 
 @login_required
@@ -390,12 +401,13 @@ def comment_preview(request):
             pk=pk if pk.isdigit() else None, commenter=request.user
         ).first()
     form = CommentForm(request.POST, instance=instance)
-    html = form.preview_html()
+    html, wait = _preview(request, form)
     if html is None:
         errors = [error for field in form.errors.values() for error in field]
-        return HttpResponse(
+        response = HttpResponse(
             format_html('<p class="text-danger">{}</p>', errors[0]), status=400
         )
+        return _too_fast(response, wait) if wait else response
     return HttpResponse(html)
 
 
@@ -436,8 +448,10 @@ def comment_edit(request, pk):
     if request.method == "POST":
         form = CommentForm(request.POST, instance=comment)
         if PREVIEW in request.POST:
-            context.update(form=form, preview=_preview(form))
-            return render(request, "comments/comment_form.html", context)
+            preview, wait = _preview(request, form)
+            context.update(form=form, preview=preview)
+            response = render(request, "comments/comment_form.html", context)
+            return _too_fast(response, wait) if wait else response
         if form.is_valid():
             if form.has_changed():
                 with transaction.atomic():

@@ -109,11 +109,14 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def _searches_unlimited(settings):
-    """The whole browser suite searches from one address into one cache
-    (above): a reader's limit (search.limits) would count every test's
-    searches together. The test of the limit sets its own."""
+def _limits_in_the_cache_lifted(settings):
+    """The whole browser suite searches from one address, and previews as
+    users whose ids come back with each test's new database, into one cache
+    (above): the limits counted there (comments.limits.count_in_cache) would
+    count every test's together. The tests of those limits set their own,
+    and count in windows of their own (the clock fixture)."""
     settings.SEARCH_RATE_LIMIT = ((1_000_000, 1),)
+    settings.COMMENTS_PREVIEW_RATE_LIMIT = ((1_000_000, 1),)
 
 
 @pytest.fixture(scope="session")
@@ -240,9 +243,14 @@ def new_context(browser, live_server, request, page_checks, axe_page):
 
     def on_response(response):
         # A page itself may answer with an error on purpose (a 404 page, a
-        # refusal); what it loads never should.
-        if response.status >= 400 and response.request.resource_type != "document":
-            problems.append(f"{response.status} for {response.url}")
+        # refusal), and so may what its script fetches refuse (a preview of
+        # text refused, or one too many: 400, 429); what it loads never should.
+        kind = response.request.resource_type
+        if response.status < 400 or kind == "document":
+            return
+        if kind == "fetch" and response.status in {400, 429}:
+            return
+        problems.append(f"{response.status} for {response.url}")
 
     def on_csp_violation(source, violation):
         problems.append(

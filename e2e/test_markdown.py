@@ -54,3 +54,27 @@ def test_help_page_is_accessible(page):
     page.goto(reverse("comments:formatting_help"))
     expect(page.get_by_role("heading", name="Formatting comments")).to_be_visible()
     assert_no_blocking_violations(page)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_previews_too_fast_say_when_to_try_again(
+    new_context, bob, log_in, settings, clock, javascript
+):
+    # In counting windows of this test's own (clock), whatever the browser
+    # tests before it previewed.
+    settings.COMMENTS_PREVIEW_RATE_LIMIT = ((1, 60),)
+    page = new_context(java_script_enabled=javascript).new_page()
+    log_in(page, "bob")
+    textbox = page.get_by_role("textbox", name="Comment")
+    textbox.fill("First **look**")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("region", name="Preview").locator("strong")).to_have_text(
+        "look"
+    )
+    page.get_by_role("textbox", name="Comment").fill("Second **look**")
+    page.get_by_role("button", name="Preview").click()
+    expect(
+        page.get_by_text("You are previewing too fast. Try again in 45 seconds.")
+    ).to_be_visible()
+    expect(page.get_by_role("textbox", name="Comment")).to_have_value("Second **look**")
+    assert not Comment.objects.exists()

@@ -351,6 +351,9 @@ COMMENTS_EDIT_RATE_LIMIT = rate_limit("COMMENTS_EDIT_RATE_LIMIT", "10/m,100/h")
 # Reports of comments each user may make (moderation/views.py): a reader
 # flags what they see, never a whole page in a minute.
 COMMENTS_REPORT_RATE_LIMIT = rate_limit("COMMENTS_REPORT_RATE_LIMIT", "5/m,30/h")
+# Previews each user may ask for (comments/limits.py): a few for each comment
+# written, too few to keep the workers rendering.
+COMMENTS_PREVIEW_RATE_LIMIT = rate_limit("COMMENTS_PREVIEW_RATE_LIMIT", "20/m,200/h")
 # Searches each reader (a user, or an address) may run in any minute and any
 # hour (search/limits.py counts them); staff are not limited. A broad search
 # takes the database up to SEARCH_TIME_LIMIT: enough to look for a few things

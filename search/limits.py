@@ -11,26 +11,18 @@ Who a reader is: a logged-in user, or else an address (the client's, as
 accounts.auth.client_ip finds it behind a proxy); an IPv6 address by its
 /64, the block one home or phone is given whole and may pick addresses from.
 
-Where the counts are: unlike posts, a search leaves no row to count, and a
-row written for each would add a write to every search. They are counters
-in the cache, one for each reader and window of time, counted in fixed
-windows (a minute's starts on the minute), added to atomically (incr), and
-expiring with their window. With a shared cache (CACHE_URL=redis://...),
-every process and server counts together; otherwise, and while the shared
-cache is failing (comments.caching), each process counts on its own, so a
-reader may search that many times with each worker.
+Where the counts are: a search leaves no row to count, so they are
+counters in the cache, as for previews (comments.limits.count_in_cache()
+says how): with a shared cache every server counts together, otherwise
+each worker process counts on its own.
 """
 
-import contextlib
 import ipaddress
-import math
-import time
 
 from django.conf import settings
-from django.core.cache import caches
 
 from accounts.auth import client_ip
-from comments import caching
+from comments.limits import count_in_cache
 
 TOO_FAST = "You are searching too fast. Try again in %(seconds)d seconds."
 
@@ -52,43 +44,4 @@ def search_wait(request) -> int:
     seconds until every window it fills is over."""
     if request.user.is_staff:
         return 0
-    now = time.time()
-    who = reader(request)
-    windows = []
-    for count, seconds in settings.SEARCH_RATE_LIMIT:
-        start = now // seconds * seconds
-        key = f"search-limit:{who}:{seconds}:{start:.0f}"
-        windows.append((key, count, start + seconds - now))
-    if (shared := caching.shared_cache()) is not None:
-        try:
-            return _count(shared, windows)
-        except Exception as error:
-            # Any backend's error, as for the pages (comments.caching).
-            caching.pause_shared_cache(error)
-    return _count(caches["local"], windows)
-
-
-def _count(cache, windows) -> int:
-    """Adds one to each window's counter; if that passes one's count, takes
-    them all back and returns the seconds until the last of those is over."""
-    counted = []
-    wait = 0
-    for key, count, left in windows:
-        # Kept a second past its window, so that no clock's rounding lets
-        # it expire before it is over.
-        timeout = math.ceil(left) + 1
-        cache.add(key, 0, timeout)
-        try:
-            value = cache.incr(key)
-        except ValueError:
-            # Evicted between the two calls.
-            cache.set(key, value := 1, timeout)
-        counted.append(key)
-        if value > count:
-            wait = max(wait, math.ceil(left))
-    if wait:
-        for key in counted:
-            # Evicted meanwhile: nothing to take back.
-            with contextlib.suppress(ValueError):
-                cache.decr(key)
-    return wait
+    return count_in_cache("search", reader(request), settings.SEARCH_RATE_LIMIT)

@@ -8,7 +8,11 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import (
+    assertContains,
+    assertNotContains,
+    assertRedirects,
+)
 
 from accounts.tests.factories import UserFactory
 from comments.models import Comment, CommentEdit
@@ -21,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("comments:list")
 CREATE_URL = reverse("comments:create")
+PREVIEW_URL = reverse("comments:preview")
 
 
 def post(client, content):
@@ -78,19 +83,28 @@ class TestRateLimitSetting:
             "--command",
             "from django.conf import settings; "
             "print(settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_EDIT_RATE_LIMIT, "
-            "settings.SEARCH_RATE_LIMIT)",
+            "settings.SEARCH_RATE_LIMIT, settings.COMMENTS_PREVIEW_RATE_LIMIT)",
             environ=production_environ(
                 COMMENTS_RATE_LIMIT="2/m",
                 COMMENTS_EDIT_RATE_LIMIT="3/h",
                 SEARCH_RATE_LIMIT="4/s,40/d",
+                COMMENTS_PREVIEW_RATE_LIMIT="7/m",
             ),
         )
         assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "((2, 60),) ((3, 3600),) ((4, 1), (40, 86400))"
+        assert (
+            result.stdout.strip()
+            == "((2, 60),) ((3, 3600),) ((4, 1), (40, 86400)) ((7, 60),)"
+        )
 
     @pytest.mark.parametrize(
         "name",
-        ["COMMENTS_RATE_LIMIT", "COMMENTS_EDIT_RATE_LIMIT", "SEARCH_RATE_LIMIT"],
+        [
+            "COMMENTS_RATE_LIMIT",
+            "COMMENTS_EDIT_RATE_LIMIT",
+            "COMMENTS_PREVIEW_RATE_LIMIT",
+            "SEARCH_RATE_LIMIT",
+        ],
     )
     def test_a_bad_limit_stops_the_start(self, name):
         result = manage("check", environ=production_environ(**{name: "5 a minute"}))
@@ -229,6 +243,72 @@ class TestEditingRate:
         comment = CommentFactory(commenter=staff)
         for n in range(3):
             assert self.edit(client, comment, f"Change {n}").status_code == 302
+
+
+class TestPreviewRate:
+    @pytest.fixture(autouse=True)
+    def _limit(self, settings, clock):
+        settings.COMMENTS_PREVIEW_RATE_LIMIT = ((2, 60),)
+
+    def preview(self, client, content="**bold**"):
+        return client.post(PREVIEW_URL, {"content": content})
+
+    def test_previews_over_the_limit_are_refused_unrendered(self, bob_client):
+        for _ in range(2):
+            assertContains(self.preview(bob_client), "<strong>bold</strong>")
+        response = self.preview(bob_client)
+        assertContains(
+            response,
+            "You are previewing too fast. Try again in 45 seconds.",
+            status_code=429,
+        )
+        assert response["Retry-After"] == "45"
+        assertNotContains(response, "<strong>", status_code=429)
+
+    def test_previews_again_once_the_window_is_over(self, bob_client, clock):
+        self.preview(bob_client)
+        self.preview(bob_client)
+        assert self.preview(bob_client).status_code == 429
+        clock(45)
+        assertContains(self.preview(bob_client), "<strong>bold</strong>")
+
+    @pytest.mark.parametrize("form", ["post", "reply", "edit"])
+    def test_a_form_previewed_too_fast_keeps_its_text(self, bob_client, bob, form):
+        url = {
+            "post": CREATE_URL,
+            "reply": reverse("comments:reply", args=[CommentFactory().pk]),
+            "edit": reverse("comments:edit", args=[CommentFactory(commenter=bob).pk]),
+        }[form]
+        self.preview(bob_client)
+        self.preview(bob_client)
+        response = bob_client.post(url, {"content": "**kept**", "preview": "1"})
+        assertContains(
+            response,
+            "You are previewing too fast. Try again in 45 seconds.",
+            status_code=429,
+        )
+        assert response["Retry-After"] == "45"
+        assertContains(response, "**kept**</textarea>", status_code=429)
+        assertNotContains(response, "<strong>kept</strong>", status_code=429)
+        assert not Comment.objects.filter(content="**kept**").exists()
+
+    def test_each_user_is_counted_apart(self, bob_client):
+        self.preview(bob_client)
+        self.preview(bob_client)
+        other = Client()
+        other.force_login(UserFactory())
+        assert self.preview(other).status_code == 200
+
+    def test_searches_do_not_count_as_previews(self, bob_client, settings):
+        settings.SEARCH_RATE_LIMIT = ((2, 60),)
+        for _ in range(2):
+            bob_client.get(reverse("search:search"), {"q": "walrus"})
+        assert self.preview(bob_client).status_code == 200
+
+    def test_staff_previews_are_not_limited(self, client):
+        client.force_login(UserFactory(is_staff=True))
+        for _ in range(5):
+            assert self.preview(client).status_code == 200
 
 
 class TestDuplicates:

@@ -1,7 +1,6 @@
 """How often one reader may search (search.limits)."""
 
 import socket
-import types
 
 import pytest
 from django.core.cache import caches
@@ -12,25 +11,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 from accounts.tests.factories import UserFactory
 from comments.tests.caches import use_redis
 from comments.tests.factories import CommentFactory
-from search import limits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEARCH = reverse("search:search")
-# Seconds since the epoch, 15 s into a minute and into an hour.
-START = 1_800_000_015.0
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The limits' clock, moved by the test; starts at START."""
-    now = [START]
-    monkeypatch.setattr(limits, "time", types.SimpleNamespace(time=lambda: now[0]))
-
-    def move(seconds):
-        now[0] += seconds
-
-    return move
 
 
 @pytest.fixture
@@ -48,7 +32,7 @@ def test_a_search_over_the_limit_says_when_to_try_again(client, two_a_minute):
     for _ in range(2):
         assertContains(search(client), f'id="comment-{comment.pk}"')
     response = search(client)
-    # 45 s to the end of the minute.
+    # 45 s to the end of the minute (the clock starts 15 s into it).
     assertContains(
         response,
         "You are searching too fast. Try again in 45 seconds.",

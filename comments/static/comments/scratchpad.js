@@ -54,7 +54,9 @@ for (const form of document.querySelectorAll("form[data-preview-url]")) {
       response = null;
     }
     // Logged out, or the server away: the preview the form posts itself.
-    if (!response || response.redirected || (!response.ok && response.status !== 400)) {
+    // A text refused (400) or previews too fast (429): the reason in place.
+    const refused = response && [400, 429].includes(response.status);
+    if (!response || response.redirected || (!response.ok && !refused)) {
       form.requestSubmit(button);
       return;
     }
