@@ -1,6 +1,7 @@
 """
-What the site adds around Django's authentication: where a login comes from,
-and the log line for each failed one.
+What the site adds around Django's authentication: where a login comes from
+(and the address its limits count it by), and the log line for each failed
+one.
 """
 
 import ipaddress
@@ -42,6 +43,22 @@ def client_ip(request) -> str | None:
                 )
             return address
     return request.META.get("REMOTE_ADDR")
+
+
+def client_block(request) -> str | None:
+    """
+    The address that limits count a client by: client_ip(), except that an
+    IPv6 address stands for its /64, written as the block's first address
+    (2001:db8:1:2::). A home, a phone or a server is given a /64 whole and
+    may take any of its 2**64 addresses: counted one by one, a client could
+    try again from a new address each time. An IPv4 address is one client's
+    (or one network's, behind NAT), as it always was.
+    """
+    address = client_ip(request)
+    parsed = parse_address(address) if address else None
+    if parsed is None or ":" not in parsed:
+        return address
+    return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False).network_address)
 
 
 # An address with a port: 1.2.3.4:5555, or [IPv6]:5555 (the brackets are

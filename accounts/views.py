@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from mailing.mail import mail_is_available
 
 from . import emails, resets
-from .auth import client_ip
+from .auth import client_block
 from .forms import (
     EmailForm,
     LoginForm,
@@ -102,7 +102,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
-        address = client_ip(self.request)
+        address = client_block(self.request)
         wait = resets.reset_wait(email, address)
         if wait:
             form.add_error(

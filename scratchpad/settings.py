@@ -375,9 +375,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.locked_out"
 # The client's address is REMOTE_ADDR unless the site runs behind a proxy
 # that sets a header it trusts (such as X-Real-IP); a header the client could
-# send itself is never read otherwise.
+# send itself is never read otherwise. Lockouts count an IPv6 client by its
+# /64, which it may take any address of (accounts.auth.client_block).
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
-AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.auth.client_block"
 
 
 # Security headers. The policy allows nothing inline: every script and style

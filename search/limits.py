@@ -8,8 +8,9 @@ limited, and a search box left empty or holding only words too short to
 search for costs nothing and is not counted.
 
 Who a reader is: a logged-in user, or else an address (the client's, as
-accounts.auth.client_ip finds it behind a proxy); an IPv6 address by its
-/64, the block one home or phone is given whole and may pick addresses from.
+accounts.auth.client_block finds it behind a proxy; an IPv6 address by its
+/64, the block one home or phone is given whole and may pick addresses
+from).
 
 Where the counts are: a search leaves no row to count, so they are
 counters in the cache, as for previews (comments.limits.count_in_cache()
@@ -17,11 +18,9 @@ says how): with a shared cache every server counts together, otherwise
 each worker process counts on its own.
 """
 
-import ipaddress
-
 from django.conf import settings
 
-from accounts.auth import client_ip
+from accounts.auth import client_block
 from comments.limits import count_in_cache
 
 TOO_FAST = "You are searching too fast. Try again in %(seconds)d seconds."
@@ -31,11 +30,7 @@ def reader(request) -> str:
     """Who is searching, as a part of a cache key."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    address = client_ip(request) or "unknown"
-    if ":" in address:
-        # REMOTE_ADDR as the server wrote it, or client_ip's canonical form.
-        address = str(ipaddress.IPv6Network(f"{address}/64", strict=False))
-    return f"address:{address}"
+    return f"address:{client_block(request) or 'unknown'}"
 
 
 def search_wait(request) -> int:

@@ -104,9 +104,10 @@ class TestLoginThrottling:
         ("entry", "address"),
         [
             ("203.0.113.7:5555", "203.0.113.7"),
-            ("[2001:db8::7]:5555", "2001:db8::7"),
-            ("[2001:db8::7]", "2001:db8::7"),
-            ("2001:DB8:0:0:0:0:0:7", "2001:db8::7"),
+            # IPv6 by its /64 (accounts.auth.client_block).
+            ("[2001:db8::7]:5555", "2001:db8::"),
+            ("[2001:db8:0:0:1:2:3:7]", "2001:db8::"),
+            ("2001:DB8:0:5:0:0:0:7", "2001:db8:0:5::"),
             ("::ffff:203.0.113.7", "203.0.113.7"),
         ],
     )
@@ -116,6 +117,17 @@ class TestLoginThrottling:
         settings.CLIENT_IP_HEADER = "X-Forwarded-For"
         fail_login(client, HTTP_X_FORWARDED_FOR=f"spoofed, {entry}")
         assert AccessAttempt.objects.get().ip_address == address
+
+    def test_a_new_address_of_the_same_ipv6_64_does_not_dodge_the_lockout(
+        self, client, bob, password
+    ):
+        for host in range(1, 6):
+            fail_login(client, REMOTE_ADDR=f"2001:db8:1:2::{host}")
+        locked = log_in(client, password, REMOTE_ADDR="2001:db8:1:2:ffff::9")
+        assert locked.status_code == 429
+        assert "_auth_user_id" not in client.session
+        other = log_in(client, password, REMOTE_ADDR="2001:db8:1:3::1")
+        assertRedirects(other, HOME_URL)
 
     def test_a_new_port_does_not_dodge_the_lockout(
         self, client, bob, password, settings

@@ -110,6 +110,20 @@ def test_a_client_may_ask_ten_resets_an_hour(client, mail_server, db):
     assertRedirects(other_client, SENT_URL)
 
 
+def test_an_ipv6_client_is_limited_by_its_64(client, mail_server, db):
+    for number in range(10):
+        ask_reset(
+            client, f"user{number}@example.com", REMOTE_ADDR=f"2001:db8::{number}"
+        )
+
+    same_block = ask_reset(client, "another@example.com", REMOTE_ADDR="2001:db8::ff")
+    assert same_block.status_code == 429
+    other_block = ask_reset(
+        client, "another@example.com", REMOTE_ADDR="2001:db8:0:1::1"
+    )
+    assertRedirects(other_block, SENT_URL)
+
+
 def test_without_mail_settings_the_page_says_reset_is_unavailable(client, settings, db):
     settings.EMAIL_URL = ""
     UserFactory(email="ann@example.com")
