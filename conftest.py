@@ -3,6 +3,7 @@ conftest.py."""
 
 import hashlib
 import io
+import itertools
 import logging
 import types
 import uuid
@@ -61,11 +62,17 @@ def shared_cache(settings, redis_server):
     caches["default"].clear()
 
 
+# Each test's clock starts on a day of its own: the browser tests' cache
+# keeps every test's counters (e2e/conftest.py).
+_clock_days = itertools.count()
+
+
 @pytest.fixture
 def clock(monkeypatch):
     """The clock of the limits counted in the cache (comments.limits), 15 s
-    into a minute and an hour; clock(seconds) moves it on."""
-    now = [1_800_000_015.0]
+    into a minute and an hour of a day no other test's clock is on;
+    clock(seconds) moves it on."""
+    now = [1_800_000_015.0 + 86_400 * next(_clock_days)]
     monkeypatch.setattr(limits, "time", types.SimpleNamespace(time=lambda: now[0]))
 
     def move(seconds):

@@ -56,8 +56,11 @@ def client_block(request) -> str | None:
     """
     address = client_ip(request)
     parsed = parse_address(address) if address else None
-    if parsed is None or ":" not in parsed:
+    if parsed is None:
         return address
+    if ":" not in parsed:
+        # REMOTE_ADDR too in one form: ::ffff:192.0.2.1 is 192.0.2.1.
+        return parsed
     return str(ipaddress.IPv6Network(f"{parsed}/64", strict=False).network_address)
 
 

@@ -352,7 +352,7 @@ def caches_changed(*, setting, **kwargs):
 def shared_cache():
     """The shared cache, when there is one and it has not failed in the last
     SHARED_CACHE_PAUSE_SECONDS; None otherwise. Also for what else the
-    processes count together (search.limits), which calls
+    processes count together (comments.limits.count_in_cache), which calls
     pause_shared_cache() on its errors, as the pages do."""
     if not _has_shared_level() or time.monotonic() < _shared_cache_paused_until:
         return None

@@ -19,10 +19,11 @@ write to each: they are counted in the cache (count_in_cache(), which
 search.limits also uses for searches), one counter for each user and
 window of time, in fixed windows (a minute's starts on the minute), added
 to atomically (incr) and expiring with their window. With a shared cache
-(CACHE_URL=redis://...), every process and server counts together;
-otherwise, and while the shared cache is failing (comments.caching), each
-process counts on its own, so one may act that many times with each
-worker. A preview renders the text as a post does, up to a second or so
+that adds so (CACHE_URL=redis://... or memcached), every process and server
+counts together; otherwise (a file or database cache, whose incr() is a read
+and a write that also resets the expiry; local memory; a shared cache that is
+failing, comments.caching), each process counts on its own, so one may act
+that many times with each worker. A preview renders the text as a post does, up to a second or so
 for the worst 4,096 characters (comments.formatting): without a limit, a
 few users could keep every worker rendering.
 """
@@ -36,10 +37,15 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 from . import caching
 from .models import Comment, CommentEdit
+
+# The shared caches whose incr() is one atomic step that keeps the expiry.
+ATOMIC_COUNTERS = (RedisCache, BaseMemcachedCache)
 
 TOO_FAST = "You are posting too fast. Try again in %(seconds)d seconds."
 PREVIEWING_TOO_FAST = "You are previewing too fast. Try again in %(seconds)d seconds."
@@ -166,7 +172,8 @@ def count_in_cache(action: str, who: str, limits) -> int:
         start = now // seconds * seconds
         key = f"limit:{action}:{who}:{seconds}:{start:.0f}"
         windows.append((key, count, start + seconds - now))
-    if (shared := caching.shared_cache()) is not None:
+    shared = caching.shared_cache()
+    if isinstance(shared, ATOMIC_COUNTERS):
         try:
             return _count(shared, windows)
         except Exception as error:

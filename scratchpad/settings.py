@@ -351,13 +351,15 @@ COMMENTS_EDIT_RATE_LIMIT = rate_limit("COMMENTS_EDIT_RATE_LIMIT", "10/m,100/h")
 # Reports of comments each user may make (moderation/views.py): a reader
 # flags what they see, never a whole page in a minute.
 COMMENTS_REPORT_RATE_LIMIT = rate_limit("COMMENTS_REPORT_RATE_LIMIT", "5/m,30/h")
-# Previews each user may ask for (comments/limits.py): a few for each comment
-# written, too few to keep the workers rendering.
+# Previews each user may ask for, counted as searches are
+# (comments/limits.py): a few for each comment written, too few to keep the
+# workers rendering.
 COMMENTS_PREVIEW_RATE_LIMIT = rate_limit("COMMENTS_PREVIEW_RATE_LIMIT", "20/m,200/h")
-# Searches each reader (a user, or an address) may run in any minute and any
-# hour (search/limits.py counts them); staff are not limited. A broad search
-# takes the database up to SEARCH_TIME_LIMIT: enough to look for a few things
-# and page through what is found, too few to keep the workers busy.
+# Searches each reader (a user, or an address) may run in each minute and
+# each hour, in windows that start on the minute and the hour
+# (search/limits.py counts them); staff are not limited. A broad search takes
+# the database up to SEARCH_TIME_LIMIT: enough to look for a few things and
+# page through what is found, too few to keep the workers busy.
 SEARCH_RATE_LIMIT = rate_limit("SEARCH_RATE_LIMIT", "10/m,100/h")
 # A post of the same text by the same user within this time is a double
 # click or a resent form: it lands on the comment already stored.

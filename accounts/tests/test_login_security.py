@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts.auth import client_block
 from scratchpad import settings as project_settings
 
 from .factories import UserFactory
@@ -117,6 +118,22 @@ class TestLoginThrottling:
         settings.CLIENT_IP_HEADER = "X-Forwarded-For"
         fail_login(client, HTTP_X_FORWARDED_FOR=f"spoofed, {entry}")
         assert AccessAttempt.objects.get().ip_address == address
+
+    @pytest.mark.parametrize(
+        ("remote_addr", "block"),
+        [
+            ("192.0.2.1", "192.0.2.1"),
+            ("::ffff:192.0.2.1", "192.0.2.1"),
+            ("2001:DB8:0:0:1::1", "2001:db8::"),
+            ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+            ("", ""),
+            ("no address", "no address"),
+        ],
+    )
+    def test_a_client_is_counted_by_its_address_or_ipv6_64(
+        self, rf, remote_addr, block
+    ):
+        assert client_block(rf.get("/", REMOTE_ADDR=remote_addr)) == block
 
     def test_a_new_address_of_the_same_ipv6_64_does_not_dodge_the_lockout(
         self, client, bob, password

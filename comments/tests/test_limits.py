@@ -19,6 +19,7 @@ from comments.models import Comment, CommentEdit
 from scratchpad.settings import rate_limit
 from scratchpad.tests.processes import manage, production_environ
 
+from .caches import use_cache_url
 from .factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -269,6 +270,25 @@ class TestPreviewRate:
         response = self.preview(bob_client)
         assert_previewing_too_fast(response)
         assertNotContains(response, "<strong>", status_code=429)
+
+    def test_a_refused_preview_renders_nothing(self, bob_client, monkeypatch):
+        self.preview(bob_client)
+        self.preview(bob_client)
+
+        def refuse(comment):
+            raise AssertionError("a refused preview was rendered")
+
+        monkeypatch.setattr(Comment, "render", refuse)
+        assert self.preview(bob_client).status_code == 429
+
+    def test_a_file_cache_is_not_counted_in(self, bob_client, settings, tmp_path):
+        # Its incr() is a read and a write, not one step: each process counts
+        # in its own memory instead.
+        use_cache_url(settings, f"filecache://{tmp_path}")
+        self.preview(bob_client)
+        self.preview(bob_client)
+        assert self.preview(bob_client).status_code == 429
+        assert not list(tmp_path.iterdir())
 
     def test_previews_again_once_the_window_is_over(self, bob_client, clock):
         self.preview(bob_client)
