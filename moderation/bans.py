@@ -11,8 +11,11 @@ here, where every server reads them.
 
 On top of that, the user's stored sessions are deleted when they are
 deactivated, so that reactivating them later does not bring back a login
-from before the ban. A session store keeps no index by user, so this reads
-every unexpired session once: a cost paid per ban, not per request.
+from before the ban. The site's sessions (accounts.models.Session) keep
+their user in an indexed column, so those are found by it, whatever the
+number of other sessions. Django's own session model keeps no index by
+user: with it (another SESSION_ENGINE), every unexpired session is read
+once, a cost paid per ban, not per request.
 """
 
 from importlib import import_module
@@ -32,9 +35,18 @@ def end_sessions(users) -> int:
         # Sessions kept elsewhere (signed cookies, a cache alone): the
         # inactive user's next request is anonymous all the same.
         return 0
+    model = store.get_model_class()
+    if any(field.name == "user" for field in model._meta.concrete_fields):
+        found = list(
+            model.objects.filter(user__in=users).values_list("session_key", flat=True)
+        )
+        for session_key in found:
+            # Through the store, which also forgets a cached copy (cached_db).
+            store(session_key).delete()
+        return len(found)
     keys = {str(user.pk) for user in users}
     ended = 0
-    sessions = store.get_model_class().objects.filter(expire_date__gt=timezone.now())
+    sessions = model.objects.filter(expire_date__gt=timezone.now())
     for session in sessions.only("session_key", "session_data").iterator():
         if session.get_decoded().get(SESSION_KEY) in keys:
             # Through the store, which also forgets a cached copy (cached_db).

@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from moderation.bans import end_sessions
 from moderation.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,37 @@ def test_deactivating_a_user_deletes_their_sessions(troll, troll_clients, bob_cl
     troll.is_active = True
     troll.save()
     assert not any(is_logged_in(client) for client in troll_clients)
+
+
+def test_a_users_sessions_are_found_without_reading_the_others(
+    troll, troll_clients, bob_client, monkeypatch
+):
+    # By the sessions' user column: no session's data is decoded.
+    Session = SessionStore.get_model_class()
+
+    def refuse(session):
+        raise AssertionError("a session was decoded to find its user")
+
+    monkeypatch.setattr(Session, "get_decoded", refuse)
+    assert end_sessions([troll]) == 2
+    assert Session.objects.count() == 1
+    assert is_logged_in(bob_client)
+
+
+@pytest.mark.parametrize("engine", ["db", "cached_db"])
+def test_with_djangos_own_sessions_a_users_sessions_end_too(settings, engine):
+    # Another SESSION_ENGINE: Django's session model, which has no user
+    # column, is read session by session.
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{engine}"
+    troll, bob = UserFactory(), UserFactory()
+    troll_clients = [Client(), Client()]
+    for client in troll_clients:
+        client.force_login(troll)
+    bob_client = Client()
+    bob_client.force_login(bob)
+    assert end_sessions([troll]) == 2
+    assert not any(is_logged_in(client) for client in troll_clients)
+    assert is_logged_in(bob_client)
 
 
 def test_deactivating_in_the_admin_ends_the_sessions(
