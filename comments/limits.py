@@ -20,12 +20,13 @@ search.limits also uses for searches), one counter for each user and
 window of time, in fixed windows (a minute's starts on the minute), added
 to atomically (incr) and expiring with their window. With a shared cache
 that adds so (CACHE_URL=redis://... or memcached), every process and server
-counts together; otherwise (a file or database cache, whose incr() is a read
-and a write that also resets the expiry; local memory; a shared cache that is
-failing, comments.caching), each process counts on its own, so one may act
-that many times with each worker. A preview renders the text as a post does, up to a second or so
-for the worst 4,096 characters (comments.formatting): without a limit, a
-few users could keep every worker rendering.
+counts together; otherwise (a file or database cache, whose incr() is a
+read and a write that also resets the expiry; local memory; a shared cache
+that is failing, comments.caching), each process counts on its own, so one
+may act that many times with each worker. A preview renders the text as a
+post does, up to a second or so for the worst 4,096 characters
+(comments.formatting): without a limit, a few users could keep every
+worker rendering.
 """
 
 import contextlib

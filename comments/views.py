@@ -207,9 +207,11 @@ def comment_permalink(request, pk):
 
 
 def _too_fast(response, wait):
-    """The form's page, refused for now: 429, and when to try again."""
-    response.status_code = 429
-    response["Retry-After"] = str(wait)
+    """The form's page, refused for now (wait is not 0): 429, and when to
+    try again. With a wait of 0, the response as it is."""
+    if wait:
+        response.status_code = 429
+        response["Retry-After"] = str(wait)
     return response
 
 
@@ -229,7 +231,7 @@ def comment_create(request):
         # The page again, the comment shown above the box, nothing stored.
         preview, wait = _preview(request, form)
         response = _comment_page(request, None, None, form, preview=preview)
-        return _too_fast(response, wait) if wait else response
+        return _too_fast(response, wait)
     if not form.is_valid():
         focus_first_error(form)
         return _comment_page(request, before=None, after=None, form=form)
@@ -407,7 +409,7 @@ def comment_preview(request):
         response = HttpResponse(
             format_html('<p class="text-danger">{}</p>', errors[0]), status=400
         )
-        return _too_fast(response, wait) if wait else response
+        return _too_fast(response, wait)
     return HttpResponse(html)
 
 
@@ -451,7 +453,7 @@ def comment_edit(request, pk):
             preview, wait = _preview(request, form)
             context.update(form=form, preview=preview)
             response = render(request, "comments/comment_form.html", context)
-            return _too_fast(response, wait) if wait else response
+            return _too_fast(response, wait)
         if form.is_valid():
             if form.has_changed():
                 with transaction.atomic():
