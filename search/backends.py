@@ -34,7 +34,7 @@ comments.models.
 import contextlib
 import time
 
-from django.db import OperationalError, connections
+from django.db import InternalError, OperationalError, connections
 from django.db.models import F, Lookup
 
 from .query import Query
@@ -170,8 +170,10 @@ class SearchTooSlow(Exception):
 
 
 # The errors of a query stopped at its time limit: MariaDB's
-# max_statement_time, MySQL's max_execution_time.
-MYSQL_TIME_LIMIT_ERRORS = {1969, 3024}
+# max_statement_time, MySQL's max_execution_time; and InnoDB's "FTS query
+# exceeds result cache limit" (188, an InternalError), which MariaDB also
+# gives for a full-text search stopped at the time limit in its index.
+MYSQL_TIME_LIMIT_ERRORS = {1969, 3024, 188}
 # SQLite's progress handler runs every this many virtual machine steps.
 SQLITE_PROGRESS_STEPS = 1000
 
@@ -208,7 +210,7 @@ def _mysql_time_limit(connection, seconds):
         )
     try:
         yield
-    except OperationalError as error:
+    except (OperationalError, InternalError) as error:
         if error.args and error.args[0] in MYSQL_TIME_LIMIT_ERRORS:
             raise SearchTooSlow from error
         raise

@@ -8,7 +8,7 @@ pytest-django runs each test by default, would find nothing on MariaDB.
 import re
 
 import pytest
-from django.db import connection
+from django.db import InternalError, OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -17,6 +17,7 @@ from accounts.tests.factories import UserFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from comments.tests.hostile import INJECTIONS, SEARCH_SYNTAX
+from search import backends
 from search.query import parse
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -258,6 +259,19 @@ def session_time_limit():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT @@SESSION.{variable}")
         return cursor.fetchone()[0]
+
+
+@pytest.mark.mysql
+@pytest.mark.parametrize(
+    ("error", "code"), [(OperationalError, 1969), (InternalError, 188)]
+)
+def test_the_errors_of_a_search_stopped_in_time_are_a_search_too_slow(error, code):
+    # 188 is what MariaDB gives when the time limit stops the full-text
+    # index's part of the search (seen in CI), 1969 the query itself.
+    with pytest.raises(backends.SearchTooSlow), backends.time_limit(connection, 1):
+        raise error(code, "stopped")
+    with pytest.raises(InternalError), backends.time_limit(connection, 1):
+        raise InternalError(1205, "another error")
 
 
 def test_a_search_too_broad_to_finish_in_time_asks_for_a_narrower_one(client, settings):
